@@ -1,0 +1,5 @@
+"""Allow ``python -m offerops``."""
+
+from offerops.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""The linter: rules as data, a runner that adds positions, findings for reporters."""

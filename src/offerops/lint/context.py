@@ -1,0 +1,77 @@
+"""What rules see: the repository (config, today, root) and each offer with its document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+from offerops.model.config import Buyer, Config, Product
+from offerops.model.offer import OfferFile, OfferSpec
+from offerops.source.document import Document
+
+
+@dataclass(frozen=True)
+class RepoContext:
+    """The repository being linted."""
+
+    root: Path
+    config: Config
+    config_doc: Document
+    config_relpath: str
+    today: date
+    all_offer_paths: tuple[str, ...] = ()
+    """Repo-relative paths of every offer file, also those not linted in this run."""
+    cache: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
+    """Per-run memo for rules that read the disk (a document shared by 500 offers is hashed once)."""
+
+    @cached_property
+    def buyer_by_account(self) -> dict[str, Buyer]:
+        """Registered buyers by account id (the registry is keyed by alias)."""
+        return {buyer.account: buyer for buyer in self.config.buyers.values()}
+
+    def resolve_buyer(self, ref: str) -> str | None:
+        """The account id an offer's buyer entry means, or None for an unknown alias."""
+        if ref.isdigit():
+            return ref
+        buyer = self.config.buyers.get(ref)
+        return buyer.account if buyer else None
+
+
+@dataclass(frozen=True)
+class LoadedOffer:
+    """An offer file after loading: its document, and its model when the structure is valid."""
+
+    relpath: str
+    path: Path
+    document: Document | None
+    offer: OfferFile | None
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem
+
+
+@dataclass(frozen=True)
+class OfferContext:
+    """One structurally valid offer, with everything a semantic rule needs."""
+
+    repo: RepoContext
+    loaded: LoadedOffer
+    offer: OfferFile
+    document: Document
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def spec(self) -> OfferSpec:
+        return self.offer.spec
+
+    @property
+    def product(self) -> Product | None:
+        """The offer's product from offerops.yaml, or None when the key is unknown."""
+        return self.repo.config.products.get(self.offer.spec.product)
+
+    @property
+    def today(self) -> date:
+        return self.repo.today

@@ -1,0 +1,28 @@
+"""The rule modules, one per category. Importing this package registers every rule.
+
+The list is literal on purpose (yamllint's registry): a rule exists when it is listed here.
+"""
+
+from offerops.lint.rules import (
+    buyers,
+    durations,
+    identity,
+    information,
+    legal,
+    pricing,
+    repository,
+    structure,
+    yaml_source,
+)
+
+__all__ = [
+    "buyers",
+    "durations",
+    "identity",
+    "information",
+    "legal",
+    "pricing",
+    "repository",
+    "structure",
+    "yaml_source",
+]

@@ -1,0 +1,135 @@
+"""OFR2xx: identity and references: keys, file names, products, offer ids, channel."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+
+from offerops.lint.context import LoadedOffer, OfferContext, RepoContext
+from offerops.lint.finding import Severity
+from offerops.lint.rule import Problem, declare, offer_rule, repository_rule
+
+declare(
+    "OFR201",
+    "key-format",
+    Severity.ERROR,
+    "structure",
+    """
+    The offer ``key`` is not 2..63 lowercase letters, digits and dashes.
+
+    The key is the offer's identity in git and on the marketplace (tag ``offerops:key``), and
+    the file name. Lowercase with dashes keeps it valid as a tag value, a file name on every OS,
+    and a URL fragment.
+
+    Fails:
+
+        key: Acme_Analytics_2027
+
+    Passes:
+
+        key: acme-analytics-2027
+    """,
+)
+
+
+@offer_rule("OFR202", "key-matches-file")
+def key_matches_file(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    The offer ``key`` differs from the file name.
+
+    ``offers/acme-2027.yaml`` must say ``key: acme-2027``. Reviewers find an offer by its file,
+    the reconciler by its key; when they differ, renaming one silently creates a new offer.
+
+    Fails (in ``offers/acme-2027.yaml``):
+
+        key: acme-2028
+
+    Passes (in ``offers/acme-2027.yaml``):
+
+        key: acme-2027
+    """
+    stem = ctx.loaded.stem
+    if ctx.offer.key != stem:
+        yield Problem(
+            ("key",),
+            f'key "{ctx.offer.key}" must equal the file name "{stem}"; rename the file to '
+            f'"{ctx.offer.key}.yaml" or set key: {stem}',
+        )
+
+
+@repository_rule("OFR203", "duplicate-offer-key")
+def duplicate_offer_key(repo: RepoContext, offers: list[LoadedOffer]) -> Iterator[Problem]:
+    """
+    Two offer files have the same key.
+
+    Keys are unique across the repository, also across subdirectories of ``offers/``: two files
+    with one key would fight over one marketplace offer. Because a key equals its file's name,
+    this is checked on the names of all offer files, also those not linted in this run.
+
+    Fails: ``offers/emea/acme.yaml`` and ``offers/us/acme.yaml``.
+
+    Passes: ``offers/emea/acme-emea.yaml`` and ``offers/us/acme-us.yaml``.
+    """
+    by_stem: dict[str, list[str]] = defaultdict(list)
+    for path in repo.all_offer_paths:
+        by_stem[PurePosixPath(path).stem].append(path)
+    linted = {loaded.relpath for loaded in offers}
+    for stem, paths in sorted(by_stem.items()):
+        if len(paths) < 2:
+            continue
+        for path in paths:
+            if path in linted:
+                others = ", ".join(p for p in paths if p != path)
+                yield Problem(
+                    ("key",),
+                    f'key "{stem}" is also used by {others}; keys are unique in the repository',
+                    file=path,
+                )
+
+
+@offer_rule("OFR204", "unknown-product")
+def unknown_product(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    ``spec.product`` is not a product in offerops.yaml.
+
+    The product key leads to the product id and its dimensions, which every pricing rule needs.
+    Add the product to ``products`` in offerops.yaml, or fix the key.
+
+    Fails:
+
+        spec:
+          product: analytics-sass
+
+    Passes:
+
+        spec:
+          product: analytics-saas
+    """
+    if ctx.product is None:
+        known = ", ".join(sorted(ctx.repo.config.products))
+        yield Problem(
+            ("spec", "product"),
+            f'product "{ctx.spec.product}" is not in offerops.yaml; known products: {known}',
+        )
+
+
+@repository_rule("OFR205", "duplicate-offer-id")
+def duplicate_offer_id(repo: RepoContext, offers: list[LoadedOffer]) -> Iterator[Problem]:
+    """
+    Two offer files adopt the same marketplace offer ``id``.
+
+    ``id`` ties a file to an existing offer (``offerops import`` writes it). Two files with one id
+    would overwrite each other's changes on every apply.
+
+    Fails: ``id: offer-6s4yhickti7lu`` in both ``offers/a.yaml`` and ``offers/b.yaml``.
+
+    Passes: the id in one file only.
+    """
+    by_id: dict[str, list[str]] = defaultdict(list)
+    for loaded in offers:
+        if loaded.offer is not None and loaded.offer.id:
+            by_id[loaded.offer.id].append(loaded.relpath)
+    for offer_id, paths in sorted(by_id.items()):
+        for path in paths[1:] if len(paths) > 1 else []:
+            yield Problem(("id",), f'offer id "{offer_id}" is already adopted by {paths[0]}', file=path)

@@ -1,0 +1,209 @@
+"""Run the linter: load, validate structure, run the enabled rules, position the problems.
+
+Data flows one way: file -> document with positions -> model -> rules yield (path, message) ->
+the runner adds position, rule id and severity -> findings. One bad file never stops the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from offerops.lint.context import LoadedOffer, OfferContext, RepoContext
+from offerops.lint.finding import Finding, Severity, Summary
+from offerops.lint.rule import REGISTRY, Problem, Rule, all_rules, resolve_rule
+from offerops.lint.structure import structure_problems
+from offerops.model.config import Config
+from offerops.model.offer import OfferFile
+from offerops.repo import CONFIG_NAME, discover_offers, relpath
+from offerops.source.document import Document, Position
+from offerops.source.loader import LoadProblem, load_file
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class LintRequest:
+    """What to lint: the repository, optional paths inside it, and the date rules use as today."""
+
+    root: Path
+    today: date
+    paths: tuple[Path, ...] = ()
+    only: frozenset[str] | None = None
+    """Repo-relative paths to lint (``--changed-since``); None lints every discovered offer."""
+
+
+@dataclass
+class LintReport:
+    """Findings plus what the reconciler needs from a lint run."""
+
+    findings: list[Finding]
+    files: int
+    offers: list[LoadedOffer] = field(default_factory=list)
+    repo: RepoContext | None = None
+
+    @property
+    def summary(self) -> Summary:
+        return Summary.of(self.findings, self.files)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(finding.severity is Severity.ERROR for finding in self.findings)
+
+    @property
+    def config_usable(self) -> bool:
+        return self.repo is not None
+
+
+class _Collector:
+    """Turns problems into findings with the effective severity; drops switched-off rules."""
+
+    def __init__(self, severities: dict[str, Severity | None]) -> None:
+        self.severities = severities
+        self.findings: list[Finding] = []
+
+    def enabled(self, rule: Rule) -> bool:
+        return self.severities.get(rule.id, rule.severity) is not None
+
+    def add(
+        self, rule_id: str, relpath: str, position: Position, message: str, offer: str | None
+    ) -> None:
+        rule = REGISTRY[rule_id]
+        severity = self.severities.get(rule_id, rule.severity)
+        if severity is None:
+            return
+        self.findings.append(
+            Finding(
+                relpath, position.line, position.column, rule.id, rule.name, severity, message, offer
+            )
+        )
+
+    def add_load_problems(self, relpath: str, problems: Iterable[LoadProblem]) -> None:
+        for problem in problems:
+            self.add(problem.rule, relpath, problem.position, problem.message, None)
+
+    def add_problem(
+        self, rule: Rule, document: Document, problem: Problem, offer: str | None
+    ) -> None:
+        position = document.locate(problem.path, problem.at)
+        self.add(rule.id, problem.file or document.relpath, position, problem.message, offer)
+
+
+def lint(request: LintRequest) -> LintReport:
+    """Lint the repository at ``request.root``; never raises for problems in the files."""
+    rules = all_rules()
+    config_path = request.root / CONFIG_NAME
+    config_doc, config_problems = load_file(config_path, CONFIG_NAME)
+    bootstrap = _Collector({})
+    bootstrap.add_load_problems(CONFIG_NAME, config_problems)
+    config = _validate(Config, config_doc, bootstrap, None) if config_doc else None
+    if config is None or config_doc is None:
+        return LintReport(bootstrap.findings, files=1)
+    severities = _severities(config, config_doc, bootstrap)
+    collector = _Collector(severities)
+    collector.findings.extend(bootstrap.findings)
+    all_paths = discover_offers(request.root)
+    selected = discover_offers(request.root, request.paths)
+    if request.only is not None:
+        selected = [p for p in selected if relpath(request.root, p) in request.only]
+    repo = RepoContext(
+        root=request.root,
+        config=config,
+        config_doc=config_doc,
+        config_relpath=CONFIG_NAME,
+        today=request.today,
+        all_offer_paths=tuple(relpath(request.root, p) for p in all_paths),
+    )
+    _run_config_rules(repo, rules, collector)
+    offers = [_lint_offer(repo, path, rules, collector) for path in selected]
+    _run_repository_rules(repo, offers, rules, collector)
+    return LintReport(sorted(collector.findings), files=len(selected) + 1, offers=offers, repo=repo)
+
+
+def _validate(
+    model: type[M], document: Document, collector: _Collector, offer: str | None
+) -> M | None:
+    try:
+        return model.model_validate(document.data)
+    except ValidationError as error:
+        for problem in structure_problems(error, document, model):
+            position = document.locate(problem.path, problem.at)
+            collector.add(problem.rule, document.relpath, position, problem.message, offer)
+        return None
+
+
+def _severities(
+    config: Config, document: Document, collector: _Collector
+) -> dict[str, Severity | None]:
+    """Severity overrides from ``lint.rules``; an error rule can be made stricter, never off."""
+    result: dict[str, Severity | None] = {}
+    for name, setting in config.lint.rules.items():
+        path = ("lint", "rules", name)
+        rule = resolve_rule(name)
+        if rule is None:
+            message = f'unknown rule "{name}" in lint.rules; see docs/rules.md for rule ids'
+        elif rule.severity is Severity.ERROR and setting.severity != "error":
+            message = (
+                f"rule {rule.id} ({rule.name}) reports what the marketplace rejects; "
+                "it cannot be switched off or made a warning"
+            )
+        else:
+            result[rule.id] = None if setting.severity == "off" else Severity(setting.severity)
+            continue
+        collector.add("OFR702", CONFIG_NAME, document.locate(path, "key"), message, None)
+    return result
+
+
+def _run_config_rules(repo: RepoContext, rules: list[Rule], collector: _Collector) -> None:
+    for rule in rules:
+        if rule.scope == "config" and rule.check is not None and collector.enabled(rule):
+            for problem in rule.check(repo):  # type: ignore[call-arg]
+                collector.add_problem(rule, repo.config_doc, problem, None)
+
+
+def _lint_offer(
+    repo: RepoContext, path: Path, rules: list[Rule], collector: _Collector
+) -> LoadedOffer:
+    rel = relpath(repo.root, path)
+    document, problems = load_file(path, rel)
+    collector.add_load_problems(rel, problems)
+    if document is None:
+        return LoadedOffer(rel, path, None, None)
+    key = document.data.get("key") if isinstance(document.data, dict) else None
+    offer = _validate(OfferFile, document, collector, key if isinstance(key, str) else None)
+    loaded = LoadedOffer(rel, path, document, offer)
+    if offer is not None:
+        context = OfferContext(repo, loaded, offer, document)
+        for rule in rules:
+            if rule.scope == "offer" and rule.check is not None and collector.enabled(rule):
+                for problem in rule.check(context):  # type: ignore[call-arg]
+                    collector.add_problem(rule, document, problem, offer.key)
+    return loaded
+
+
+def _run_repository_rules(
+    repo: RepoContext, offers: list[LoadedOffer], rules: list[Rule], collector: _Collector
+) -> None:
+    documents = {loaded.relpath: loaded.document for loaded in offers if loaded.document}
+    for rule in rules:
+        if rule.scope != "repository" or rule.check is None or not collector.enabled(rule):
+            continue
+        for problem in rule.check(repo, offers):  # type: ignore[call-arg]
+            target = problem.file or CONFIG_NAME
+            document = documents.get(target) or (
+                repo.config_doc if target == CONFIG_NAME else Document(target, None)
+            )
+            key = _offer_key(offers, target)
+            collector.add_problem(rule, document, problem, key)
+
+
+def _offer_key(offers: list[LoadedOffer], target: str) -> str | None:
+    for loaded in offers:
+        if loaded.relpath == target and loaded.offer is not None:
+            return loaded.offer.key
+    return None

@@ -1,0 +1,127 @@
+"""The repository configuration: ``offerops.yaml``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from offerops.model.common import AccountId, Currency, ProductType, StrictModel
+from offerops.model.limits import (
+    ALIAS_PATTERN,
+    API_MAX_BUYERS_PER_OFFER,
+    DEFAULT_MAX_BUYERS_PER_OFFER,
+    DEFAULT_MAX_CONTRACT_MONTHS,
+    DIMENSION_KEY_PATTERN,
+    PRODUCT_ID_PATTERN,
+)
+
+CountryCode = Annotated[
+    str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 country code.")
+]
+Alias = Annotated[str, Field(pattern=ALIAS_PATTERN)]
+
+
+def _usd_only() -> list[Currency]:
+    return ["USD"]
+
+
+def _default_contract_months() -> dict[ProductType, int]:
+    return {"saas": DEFAULT_MAX_CONTRACT_MONTHS["saas"]}
+
+
+class Seller(StrictModel):
+    """The seller of record: its account, bank country and disbursement currencies."""
+
+    accountId: AccountId
+    bankCountry: CountryCode = Field(
+        default="US", description="A GB bank account may only sell to buyers in EMEA countries."
+    )
+    currencies: list[Currency] = Field(
+        default_factory=_usd_only,
+        description="Currencies with disbursement configured; USD is always enabled.",
+    )
+
+
+class Dimension(StrictModel):
+    """A pricing dimension declared on the product listing."""
+
+    key: Annotated[str, Field(pattern=DIMENSION_KEY_PATTERN)]
+    name: str = Field(min_length=1)
+    unit: str | None = None
+    usage: bool = Field(default=False, description="true: a metered (usage) dimension.")
+
+
+class Product(StrictModel):
+    """A product listing that offers can be made for."""
+
+    id: Annotated[str, Field(pattern=PRODUCT_ID_PATTERN, examples=["prod-4x7yvqjzt5abc"])]
+    type: ProductType
+    name: str | None = Field(default=None, description="Title, for plans and the emulator.")
+    dimensions: list[Dimension] = Field(min_length=1)
+
+
+class Buyer(StrictModel):
+    """A buyer registered under an alias, so offers can say ``acme-prod``."""
+
+    account: AccountId
+    name: str = Field(min_length=1)
+    country: CountryCode | None = None
+
+
+class Policy(StrictModel):
+    """Limits the seller chooses within the marketplace's own."""
+
+    maxBuyersPerOffer: int = Field(
+        default=DEFAULT_MAX_BUYERS_PER_OFFER, ge=1, le=API_MAX_BUYERS_PER_OFFER
+    )
+    maxContractMonths: dict[ProductType, Annotated[int, Field(ge=1)]] = Field(
+        default_factory=_default_contract_months
+    )
+    requireDescription: bool = False
+
+
+class Backend(StrictModel):
+    """Where the reconciler reads and writes offers."""
+
+    kind: Literal["emulator", "http", "aws"] = Field(
+        default="emulator",
+        description="emulator (embedded, default), http (an emulator server) or aws.",
+    )
+    path: str = Field(
+        default=".offerops/marketplace.sqlite",
+        description="The embedded emulator's database, relative to the repository root.",
+    )
+    endpoint: str | None = Field(
+        default=None, description="http: the emulator server URL; aws: an endpoint override."
+    )
+    region: str | None = Field(default=None, description="aws: the region (default us-east-1).")
+    profile: str | None = Field(default=None, description="aws: a named credentials profile.")
+
+
+class RuleSetting(StrictModel):
+    """Override of one lint rule's severity; switching a rule off needs a reason."""
+
+    severity: Literal["error", "warning", "off"]
+    reason: str = Field(min_length=1, description="Why: reviewers read this.")
+
+
+class LintConfig(StrictModel):
+    """Linter settings."""
+
+    rules: dict[str, RuleSetting] = Field(
+        default_factory=dict, description="Rule id or name -> severity override with a reason."
+    )
+
+
+class Config(StrictModel):
+    """``offerops.yaml``: seller, products, buyer registry, policy, backend."""
+
+    apiVersion: Literal["offerops/v1"]
+    kind: Literal["Config"]
+    seller: Seller
+    products: dict[Alias, Product] = Field(min_length=1)
+    buyers: dict[Alias, Buyer] = Field(default_factory=dict)
+    policy: Policy = Field(default_factory=Policy)
+    backend: Backend = Field(default_factory=Backend)
+    lint: LintConfig = Field(default_factory=LintConfig)

@@ -1,0 +1,98 @@
+"""Every numeric limit of the offer format, defined once.
+
+The marketplace enforces these; the models, the lint rules, the JSON Schemas and the emulator all
+read them from here so that a limit never disagrees with itself.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+OFFER_NAME_MAX: Final = 150
+"""Offer name length (CreateOffer/UpdateInformation ``Name``)."""
+
+OFFER_DESCRIPTION_MAX: Final = 255
+"""Offer description length (UpdateInformation ``Description``)."""
+
+OFFER_NAME_FORBIDDEN_CHARS: Final = "<>\\;"
+"""Characters the marketplace rejects in offer names and descriptions."""
+
+DEFAULT_MAX_BUYERS_PER_OFFER: Final = 25
+"""Seller guide limit on buyer accounts per private offer (the API itself accepts 26)."""
+
+API_MAX_BUYERS_PER_OFFER: Final = 26
+"""Hard limit of the Catalog API's ``PositiveTargeting.BuyerAccounts``."""
+
+MAX_INSTALLMENTS: Final = 60
+"""Payments in a flexible payment schedule (``PaymentScheduleTerm.Schedule``)."""
+
+DEFAULT_MAX_CONTRACT_MONTHS: Final = {"saas": 60}
+"""Contract length per product type, in months; a product type not listed has no cap from policy."""
+
+MAX_DOCUMENTS: Final = 5
+"""Custom EULA documents per offer."""
+
+MAX_DOCUMENT_BYTES: Final = 30 * 1024 * 1024
+"""Each document, and all documents of an offer together, at most 30 MB."""
+
+DOCUMENT_EXTENSIONS: Final = (".pdf", ".txt")
+"""Extensions accepted for custom EULA documents."""
+
+CONTRACT_PRICE_DECIMALS: Final = 2
+"""Decimals allowed in contract prices and installment amounts."""
+
+USAGE_PRICE_DECIMALS: Final = 3
+"""Decimals allowed in usage (per-unit) rates."""
+
+MAX_PRICE: Final = 100_000_000
+"""RateCard ``Price`` maximum in the Catalog API."""
+
+MAX_DIMENSIONS_PER_OFFER: Final = 24
+"""Unique dimensions of one pricing model per offer (service quota; 24 or 200 depending on the
+source, so the conservative figure)."""
+
+MAX_QUANTITY: Final = 2_147_483_646
+"""``Grants.MaxQuantity`` maximum in the Catalog API."""
+
+KEY_PATTERN: Final = r"^[a-z0-9][a-z0-9-]{1,62}$"
+"""Offer keys (and file stems): lowercase letters, digits and dashes, 2..63 characters."""
+
+ALIAS_PATTERN: Final = r"^[a-z0-9][a-z0-9._-]{0,62}$"
+"""Buyer aliases and product keys in offerops.yaml."""
+
+ACCOUNT_ID_PATTERN: Final = r"^[0-9]{12}$"
+"""AWS account ids: exactly 12 digits."""
+
+OFFER_ID_PATTERN: Final = r"^offer-[a-zA-Z0-9]{1,64}$"
+PRODUCT_ID_PATTERN: Final = r"^prod-[a-zA-Z0-9]{1,64}$"
+RESALE_AUTHORIZATION_ID_PATTERN: Final = r"^resaleauthz-[a-zA-Z0-9]{1,64}$"
+
+DIMENSION_KEY_PATTERN: Final = r"^[A-Za-z0-9_.-]{1,100}$"
+"""``DimensionKey`` in rate cards: 1..100 characters."""
+
+MONEY_PATTERN: Final = r"^[0-9]+(\.[0-9]+)?$"
+"""Money is a quoted decimal string: digits and at most one dot."""
+
+CURRENCIES: Final = ("USD", "EUR", "GBP", "AUD", "JPY", "CAD")
+"""Currencies the Catalog API accepts (``CurrencyCode``)."""
+
+_EMEA = (
+    "AD AE AL AM AO AT AX AZ BA BE BF BG BH BI BJ BW BY CD CF CG "
+    "CH CI CM CV CY CZ DE DJ DK DZ EE EG EH ER ES ET FI FO FR GA "
+    "GB GE GG GH GI GL GM GN GQ GR GW HR HU IE IL IM IQ IR IS IT "
+    "JE JO KE KM KW LB LI LR LS LT LU LV LY MA MC MD ME MG MK ML "
+    "MR MT MU MW MZ NA NE NG NL NO OM PL PS PT QA RE RO RS RW SA "
+    "SC SD SE SH SI SJ SK SL SM SN SO SS ST SY SZ TD TG TN TR TZ "
+    "UA UG VA YE YT ZA ZM ZW "
+)
+EMEA_COUNTRIES: Final = frozenset(_EMEA.split())
+"""Countries in Europe, the Middle East and Africa: where a GB bank account may sell."""
+
+MAX_YAML_NODES: Final = 100_000
+"""Nodes a document may expand to (alias bombs are cut off here, long before memory is)."""
+
+MAX_YAML_DEPTH: Final = 64
+"""Nesting depth a document may reach."""
+
+MAX_OFFER_FILE_BYTES: Final = 1024 * 1024
+"""An offer file larger than this is refused unread (offers are a few KB)."""

@@ -1,0 +1,151 @@
+"""The private offer file: ``apiVersion: offerops/v1``, ``kind: PrivateOffer``."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from offerops.model.common import Date, StrictModel
+from offerops.model.limits import (
+    ACCOUNT_ID_PATTERN,
+    ALIAS_PATTERN,
+    API_MAX_BUYERS_PER_OFFER,
+    KEY_PATTERN,
+    MAX_DOCUMENTS,
+    OFFER_DESCRIPTION_MAX,
+    OFFER_ID_PATTERN,
+    OFFER_NAME_MAX,
+    RESALE_AUTHORIZATION_ID_PATTERN,
+)
+from offerops.model.pricing import Pricing
+
+_ACCOUNT_RE = re.compile(ACCOUNT_ID_PATTERN)
+_ALIAS_RE = re.compile(ALIAS_PATTERN)
+
+
+def _buyer_ref(value: Any) -> str:
+    """A buyer entry is a quoted 12-digit account id or an alias from offerops.yaml."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise PydanticCustomError(
+            "account_not_quoted",
+            'must be a quoted string like "{example}", got the bare number {value} '
+            "(YAML drops leading zeros of numbers)",
+            {"value": value, "example": f"{value:012d}"},
+        )
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "buyer_format",
+            "must be an account id or an alias, got {shown}",
+            {"value": value, "shown": repr(value)},
+        )
+    if value.isdigit() and not _ACCOUNT_RE.match(value):
+        raise PydanticCustomError(
+            "buyer_format",
+            'must be 12 digits, got "{value}" ({count} digits)',
+            {"value": value, "count": len(value)},
+        )
+    if not value.isdigit() and not _ALIAS_RE.match(value):
+        raise PydanticCustomError(
+            "buyer_format",
+            'must be a 12-digit account id or a buyer alias from offerops.yaml, got "{value}"',
+            {"value": value},
+        )
+    return value
+
+
+BuyerRef = Annotated[
+    str,
+    PlainValidator(_buyer_ref),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": ACCOUNT_ID_PATTERN},
+                {"type": "string", "pattern": ALIAS_PATTERN},
+            ],
+            "description": "A quoted 12-digit AWS account id, or a buyer alias from offerops.yaml.",
+            "examples": ["123456789012", "acme-prod"],
+        }
+    ),
+]
+
+
+class Channel(StrictModel):
+    """A channel partner private offer (CPPO), made under a resale authorization."""
+
+    resaleAuthorization: str = Field(
+        pattern=RESALE_AUTHORIZATION_ID_PATTERN,
+        description="The resale authorization the ISV shared with this reseller.",
+        examples=["resaleauthz-1a2b3c4d5e6f7"],
+    )
+    markupPercentage: Annotated[Decimal, Field(ge=0, le=100)] | None = Field(
+        default=None, description="The reseller's markup on the ISV's price, in percent."
+    )
+
+
+class Legal(StrictModel):
+    """The contract terms: a standard contract or the seller's own documents."""
+
+    terms: Literal["standard-eula", "scmp", "custom"] = Field(
+        description="standard-eula, scmp (Standard Contract for AWS Marketplace) or custom."
+    )
+    documents: list[str] | None = Field(
+        default=None,
+        json_schema_extra={"minItems": 1, "maxItems": MAX_DOCUMENTS},
+        description="Only with custom: 1..5 .pdf or .txt files, relative to the repository root.",
+        examples=[["legal/acme-msa.pdf"]],
+    )
+
+
+class OfferSpec(StrictModel):
+    """What the offer is: name, product, buyers, pricing, legal terms and expiry."""
+
+    name: str = Field(
+        min_length=1,
+        json_schema_extra={"maxLength": OFFER_NAME_MAX},
+        description="Offer name shown to the buyer; 1..150 characters, none of < > \\ ;.",
+    )
+    description: str | None = Field(
+        default=None,
+        json_schema_extra={"maxLength": OFFER_DESCRIPTION_MAX},
+        description="Optional description shown to the buyer; at most 255 characters.",
+    )
+    product: str = Field(description="A key of `products` in offerops.yaml.")
+    channel: Channel | None = Field(
+        default=None, description="Absent: a direct offer from the seller; set for a CPPO."
+    )
+    renewal: Literal["none", "existing-marketplace-customer", "moving-to-marketplace"] = Field(
+        default="none", description="Whether the offer renews an existing agreement."
+    )
+    expiresOn: Date = Field(description="The offer is void after 23:59:59 UTC on this date.")
+    buyers: list[BuyerRef] = Field(
+        min_length=1,
+        json_schema_extra={"maxItems": API_MAX_BUYERS_PER_OFFER},
+        description="Buyer accounts the offer targets: quoted 12-digit ids or aliases.",
+    )
+    pricing: Pricing
+    legal: Legal
+    lifecycle: Literal["active", "expired"] = Field(
+        default="active", description="expired ends the offer on the marketplace."
+    )
+
+
+class OfferFile(StrictModel):
+    """One private offer, one file: ``offers/<key>.yaml``."""
+
+    apiVersion: Literal["offerops/v1"]
+    kind: Literal["PrivateOffer"]
+    key: str = Field(
+        pattern=KEY_PATTERN,
+        description="Stable identity in git; unique in the repository; equals the file stem.",
+        examples=["acme-analytics-2027"],
+    )
+    id: str | None = Field(
+        default=None,
+        pattern=OFFER_ID_PATTERN,
+        description="The marketplace offer id, set by `offerops import` to adopt an offer.",
+    )
+    spec: OfferSpec

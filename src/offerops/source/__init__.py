@@ -1,0 +1,1 @@
+"""Load YAML fast, with the position of every key and value kept for findings."""

@@ -24,7 +24,7 @@ class RepoContext:
     all_offer_paths: tuple[str, ...] = ()
     """Repo-relative paths of every offer file, also those not linted in this run."""
     cache: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
-    """Per-run memo for rules that read the disk (a document shared by 500 offers is hashed once)."""
+    """Per-run memo for rules that read the disk: a shared document is hashed once."""
 
     @cached_property
     def buyer_by_account(self) -> dict[str, Buyer]:

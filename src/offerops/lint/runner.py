@@ -10,13 +10,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 
 from offerops.lint.context import LoadedOffer, OfferContext, RepoContext
 from offerops.lint.finding import Finding, Severity, Summary
-from offerops.lint.rule import REGISTRY, Problem, Rule, all_rules, resolve_rule
+from offerops.lint.rule import (
+    REGISTRY,
+    ConfigCheck,
+    OfferCheck,
+    Problem,
+    RepoCheck,
+    Rule,
+    all_rules,
+    resolve_rule,
+)
 from offerops.lint.structure import structure_problems
 from offerops.model.config import Config
 from offerops.model.offer import OfferFile
@@ -77,11 +86,9 @@ class _Collector:
         severity = self.severities.get(rule_id, rule.severity)
         if severity is None:
             return
-        self.findings.append(
-            Finding(
-                relpath, position.line, position.column, rule.id, rule.name, severity, message, offer
-            )
-        )
+        line, column = position.line, position.column
+        finding = Finding(relpath, line, column, rule.id, rule.name, severity, message, offer)
+        self.findings.append(finding)
 
     def add_load_problems(self, relpath: str, problems: Iterable[LoadProblem]) -> None:
         for problem in problems:
@@ -103,7 +110,7 @@ def lint(request: LintRequest) -> LintReport:
     bootstrap.add_load_problems(CONFIG_NAME, config_problems)
     config = _validate(Config, config_doc, bootstrap, None) if config_doc else None
     if config is None or config_doc is None:
-        return LintReport(bootstrap.findings, files=1)
+        return LintReport(sorted(bootstrap.findings), files=1)
     severities = _severities(config, config_doc, bootstrap)
     collector = _Collector(severities)
     collector.findings.extend(bootstrap.findings)
@@ -162,7 +169,7 @@ def _severities(
 def _run_config_rules(repo: RepoContext, rules: list[Rule], collector: _Collector) -> None:
     for rule in rules:
         if rule.scope == "config" and rule.check is not None and collector.enabled(rule):
-            for problem in rule.check(repo):  # type: ignore[call-arg]
+            for problem in cast(ConfigCheck, rule.check)(repo):
                 collector.add_problem(rule, repo.config_doc, problem, None)
 
 
@@ -181,7 +188,7 @@ def _lint_offer(
         context = OfferContext(repo, loaded, offer, document)
         for rule in rules:
             if rule.scope == "offer" and rule.check is not None and collector.enabled(rule):
-                for problem in rule.check(context):  # type: ignore[call-arg]
+                for problem in cast(OfferCheck, rule.check)(context):
                     collector.add_problem(rule, document, problem, offer.key)
     return loaded
 
@@ -193,7 +200,7 @@ def _run_repository_rules(
     for rule in rules:
         if rule.scope != "repository" or rule.check is None or not collector.enabled(rule):
             continue
-        for problem in rule.check(repo, offers):  # type: ignore[call-arg]
+        for problem in cast(RepoCheck, rule.check)(repo, offers):
             target = problem.file or CONFIG_NAME
             document = documents.get(target) or (
                 repo.config_doc if target == CONFIG_NAME else Document(target, None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from support import CONFIG, CONTRACT_OFFER, Case, OfferRepo, run_case
 
 WITH_ID = CONTRACT_OFFER.replace("key: acme-2027\n", "key: acme-2027\nid: offer-abc\n")

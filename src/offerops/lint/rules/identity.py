@@ -132,4 +132,5 @@ def duplicate_offer_id(repo: RepoContext, offers: list[LoadedOffer]) -> Iterator
             by_id[loaded.offer.id].append(loaded.relpath)
     for offer_id, paths in sorted(by_id.items()):
         for path in paths[1:] if len(paths) > 1 else []:
-            yield Problem(("id",), f'offer id "{offer_id}" is already adopted by {paths[0]}', file=path)
+            message = f'offer id "{offer_id}" is already adopted by {paths[0]}'
+            yield Problem(("id",), message, file=path)

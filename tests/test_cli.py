@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from support import CONTRACT_OFFER, OfferRepo
 
 from offerops.cli import cli, main
+from support import CONTRACT_OFFER, OfferRepo
 
 PROJECT = Path(__file__).resolve().parents[1]
 

@@ -8,13 +8,15 @@ report, never a bare traceback.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
 import traceback
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, ClassVar, NoReturn
 
 import click
 
@@ -44,7 +46,27 @@ class Options:
 pass_options = click.make_pass_decorator(Options)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """Imports a subcommand group only when it runs: ``lint`` never pays for the emulator."""
+
+    lazy: ClassVar[dict[str, tuple[str, str]]] = {
+        "emulator": ("offerops.emulator.cli", "emulator_group")
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy:
+            import importlib
+
+            module, attribute = self.lazy[name]
+            command: click.Command = getattr(importlib.import_module(module), attribute)
+            return command
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="offerops")
 @click.option(
     "--root",
@@ -94,7 +116,9 @@ def lint(
     from offerops.report import REPORTERS
 
     root = options.root()
-    request = LintRequest(root=root, today=resolve_today(today), paths=_absolute(paths))
+    request = LintRequest(
+        root=root, today=resolve_today(today), paths=_absolute(paths), keep_models=False
+    )
     report = run_lint(request)
     use_color = _use_color(color, output)
     _emit(REPORTERS[output_format](report, use_color), output)
@@ -130,6 +154,262 @@ def schema(options: Options, check: bool, directory: Path | None) -> None:
         click.echo(f"wrote {path}")
     if not changed:
         click.echo(f"schemas in {target} are current")
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="text for terminals, markdown for a pull-request comment, json for tools.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Save the plan as JSON, to apply exactly it later with `offerops apply FILE`.",
+)
+@click.option(
+    "--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes, 0 when none."
+)
+@click.option("--prune", is_flag=True, help="Expire managed offers whose file was deleted.")
+@click.option("--today", metavar="DATE", help="Pin today (or OFFEROPS_TODAY).")
+@click.option("--color/--no-color", default=None, help="Colour text output (default: on a TTY).")
+@pass_options
+def plan(
+    options: Options,
+    output_format: str,
+    out: Path | None,
+    detailed_exitcode: bool,
+    prune: bool,
+    today: str | None,
+    color: bool | None,
+) -> None:
+    """Show what apply would change on the marketplace (read-only).
+
+    Exit status: 0 success (with --detailed-exitcode: 0 no changes, 2 changes), 1 error.
+    """
+    from offerops.reconcile.plan import save_plan
+    from offerops.reconcile.render import render_json, render_markdown, render_text
+
+    with _errors_exit_1():
+        session = _open_session(options, today)
+        try:
+            result = session.plan(prune)
+        finally:
+            session.close()
+    if out is not None:
+        save_plan(result, out)
+    if output_format == "markdown":
+        click.echo(render_markdown(result), nl=False)
+    elif output_format == "json":
+        click.echo(render_json(result), nl=False)
+    else:
+        click.echo(render_text(result, _use_color(color, None)), nl=False)
+    _exit(2 if detailed_exitcode and result.has_changes else 0)
+
+
+@cli.command()
+@click.argument("plan_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", "-y", is_flag=True, help="Apply without asking (needed when not on a TTY).")
+@click.option(
+    "--parallelism",
+    type=click.IntRange(1, 100),
+    default=10,
+    show_default=True,
+    help="Offers applied at once.",
+)
+@click.option(
+    "--log",
+    "log_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path(".offerops/apply-log.json"),
+    show_default=True,
+    help="Where to write the JSON apply log (relative to the repository).",
+)
+@click.option("--prune", is_flag=True, help="Expire managed offers whose file was deleted.")
+@click.option("--today", metavar="DATE", help="Pin today (or OFFEROPS_TODAY).")
+@pass_options
+def apply(
+    options: Options,
+    plan_file: Path | None,
+    yes: bool,
+    parallelism: int,
+    log_path: Path,
+    prune: bool,
+    today: str | None,
+) -> None:
+    """Apply a saved plan (refused if stale), or plan and apply now.
+
+    Exit status: 0 everything applied, 1 some offer failed or needs a replacement.
+    """
+    from datetime import UTC, datetime
+
+    from offerops.reconcile.apply import ApplyOptions
+    from offerops.reconcile.plan import load_plan
+    from offerops.reconcile.render import render_text
+    from offerops.reconcile.session import write_apply_log
+
+    saved = load_plan(plan_file) if plan_file else None
+    session = _open_session(options, today)
+    try:
+        current = session.plan(prune)
+        shown = saved or current
+        click.echo(render_text(shown, _use_color(None, None)), nl=False)
+        if not shown.has_changes:
+            _exit(_replacements_status(shown))
+        if saved is None and not yes:
+            _confirm_or_refuse()
+        started = datetime.now(UTC)
+        results = session.apply(current, ApplyOptions(parallelism=parallelism), _progress, saved)
+        log = log_path if log_path.is_absolute() else session.root / log_path
+        write_apply_log(log, session, shown, results, started)
+    finally:
+        session.close()
+    failed = [result for result in results if result.status != "SUCCEEDED"]
+    click.echo(f"\nApplied {len(results) - len(failed)} of {len(results)} offer(s); log: {log}")
+    _exit(1 if failed else _replacements_status(shown))
+
+
+@cli.command("import")
+@click.argument("offer_ids", nargs=-1)
+@click.option("--all", "import_all", is_flag=True, help="Import every offer not managed in git.")
+@click.option("--today", metavar="DATE", help="Pin today (or OFFEROPS_TODAY).")
+@pass_options
+def import_command(
+    options: Options, offer_ids: tuple[str, ...], import_all: bool, today: str | None
+) -> None:
+    """Write offers/<key>.yaml for offers that exist on the marketplace but not in git.
+
+    Exit status: 0 every offer written, 1 some offer could not be imported (reported).
+    """
+    from offerops.reconcile.importer import import_offers
+
+    if bool(offer_ids) == import_all:
+        raise UsageError("name offer ids to import, or pass --all (not both)")
+    session = _open_session(options, today)
+    try:
+        desired = session.desired()
+        actual = session.actual()
+    finally:
+        session.close()
+    managed_ids = {offer.adopted_id for offer in desired if offer.adopted_id}
+    keys = {offer.key for offer in desired}
+    if import_all:
+        chosen = [a for a in actual if a.key not in keys and a.offer_id not in managed_ids]
+    else:
+        known = {offer.offer_id: offer for offer in actual}
+        missing = [offer_id for offer_id in offer_ids if offer_id not in known]
+        if missing:
+            raise OfferopsError(f"no such offer on the marketplace: {', '.join(missing)}")
+        already = [offer_id for offer_id in offer_ids if offer_id in managed_ids]
+        if already:
+            raise OfferopsError(f"already in git (an offer file has its id): {', '.join(already)}")
+        chosen = [known[offer_id] for offer_id in offer_ids]
+    results = import_offers(chosen, session.config, session.root, keys)
+    for result in results:
+        if result.error:
+            click.echo(f"✗ {result.offer_id}: {result.error}", err=True)
+        else:
+            click.echo(f"✓ {result.offer_id} -> {result.path}")
+    if not results:
+        click.echo("nothing to import: every offer on the marketplace is in git")
+    _exit(1 if any(result.error for result in results) else 0)
+
+
+@cli.command()
+@click.argument("keys", nargs=-1)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option("--today", metavar="DATE", help="Pin today (or OFFEROPS_TODAY).")
+@pass_options
+def status(options: Options, keys: tuple[str, ...], output_format: str, today: str | None) -> None:
+    """Per offer: state, expiry, buyers, agreements, and the URL to send to the buyer."""
+    import json
+
+    from offerops.reconcile.status import offer_status
+
+    session = _open_session(options, today)
+    try:
+        offers = [
+            offer for offer in session.actual() if offer.key and (not keys or offer.key in keys)
+        ]
+        unknown = sorted(set(keys) - {str(offer.key) for offer in offers})
+        if unknown:
+            raise OfferopsError(f"no offer on the marketplace has key {', '.join(unknown)}")
+        rows = [offer_status(o, session.agreements, session.retry, session.today) for o in offers]
+    finally:
+        session.close()
+    rows.sort(key=lambda row: str(row.key))
+    if output_format == "json":
+        from dataclasses import asdict
+
+        click.echo(json.dumps([asdict(row) for row in rows], indent=2, default=str))
+        return
+    for row in rows:
+        click.echo(f"{row.key}  {row.offer_id}  {row.state}  expires {row.expires_on}")
+        click.echo(f"    {row.name}")
+        click.echo(f"    buyers: {', '.join(row.buyers)}")
+        click.echo(f"    url: {row.url}")
+        for agreement in row.agreements:
+            click.echo(
+                f"    agreement {agreement.agreement_id}: {agreement.buyer} accepted "
+                f"{agreement.accepted} ({agreement.status})"
+            )
+    if not rows:
+        click.echo("no managed offers on the marketplace yet; run `offerops apply`")
+
+
+def _open_session(options: Options, today: str | None) -> Any:
+    from offerops.reconcile.session import open_session
+    from offerops.repo import resolve_today
+
+    return open_session(options.root(), resolve_today(today))
+
+
+@contextlib.contextmanager
+def _errors_exit_1() -> Iterator[None]:
+    """plan's contract: any error is exit 1 (2 means "changes" with --detailed-exitcode)."""
+    try:
+        yield
+    except OfferopsError as error:
+        error.exit_code = 1
+        raise
+
+
+def _replacements_status(plan: Any) -> int:
+    pending = [entry.key for entry in plan.entries if entry.action == "replace-needed"]
+    if pending:
+        click.echo(
+            f"{len(pending)} offer(s) need a replacement offer and were not changed: "
+            + ", ".join(str(key) for key in pending),
+            err=True,
+        )
+    return 1 if pending else 0
+
+
+def _confirm_or_refuse() -> None:
+    if not sys.stdin.isatty():
+        raise UsageError("refusing to apply without --yes when not running on a terminal")
+    if not click.confirm("Apply these changes to the marketplace?", default=False):
+        raise click.Abort()
+
+
+def _progress(result: Any) -> None:
+    mark = "✓" if result.status == "SUCCEEDED" else "✗"
+    target = result.offer_id or ""
+    click.echo(
+        f"{mark} {result.action} {result.key} {target} {result.status.lower()}"
+        f" ({result.change_set_id}, {result.seconds:.1f}s)"
+    )
+    for error in result.errors:
+        click.echo(f"    {result.relpath}: {error}")
 
 
 def _exit(code: int) -> NoReturn:

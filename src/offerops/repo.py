@@ -28,7 +28,11 @@ def find_root(start: Path) -> Path:
 
 
 def relpath(root: Path, path: Path) -> str:
-    """The repo-relative POSIX path findings and plans show."""
+    """The repo-relative POSIX path findings and plans show (``root`` is already resolved)."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        pass
     try:
         return path.resolve().relative_to(root).as_posix()
     except ValueError:
@@ -41,14 +45,14 @@ def discover_offers(root: Path, paths: Iterable[Path] = ()) -> list[Path]:
     Explicitly named files are taken whatever their suffix, so a typo in a name is reported rather
     than silently skipped; directories are searched for ``*.yaml`` and ``*.yml``.
     """
-    targets = list(paths) or [root / OFFERS_DIR]
+    targets = [target.resolve() for target in paths] or [root / OFFERS_DIR]
     found: set[Path] = set()
     for target in targets:
         if target.is_dir():
             found.update(_walk(target))
         elif target.is_file():
-            found.add(target.resolve())
-        elif target == root / OFFERS_DIR and not paths:
+            found.add(target)
+        elif not paths:
             continue
         else:
             raise UsageError(f"no such file or directory: {target}")
@@ -60,7 +64,7 @@ def _walk(directory: Path) -> Iterable[Path]:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in files:
             if name.endswith(OFFER_SUFFIXES) and not name.startswith("."):
-                yield (Path(current) / name).resolve()
+                yield Path(current, name)
 
 
 def resolve_today(option: str | None) -> date:

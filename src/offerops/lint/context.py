@@ -47,6 +47,10 @@ class LoadedOffer:
     path: Path
     document: Document | None
     offer: OfferFile | None
+    key: str | None = None
+    """The offer's key, kept also when the model is dropped (parallel lint without models)."""
+    adopted_id: str | None = None
+    """The offer's ``id:``; repository rules need it without the model."""
 
     @property
     def stem(self) -> str:

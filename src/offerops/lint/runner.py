@@ -6,7 +6,11 @@ the runner adds position, rule id and severity -> findings. One bad file never s
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import sys
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -34,6 +38,7 @@ from offerops.source.document import Document, Position
 from offerops.source.loader import LoadProblem, load_file
 
 M = TypeVar("M", bound=BaseModel)
+PARALLEL_THRESHOLD = 300
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,9 @@ class LintRequest:
     paths: tuple[Path, ...] = ()
     only: frozenset[str] | None = None
     """Repo-relative paths to lint (``--changed-since``); None lints every discovered offer."""
+    keep_models: bool = True
+    """False when only findings are wanted (``offerops lint``): large runs then use every core
+    without shipping models back from the worker processes."""
 
 
 @dataclass
@@ -115,7 +123,7 @@ def lint(request: LintRequest) -> LintReport:
     collector = _Collector(severities)
     collector.findings.extend(bootstrap.findings)
     all_paths = discover_offers(request.root)
-    selected = discover_offers(request.root, request.paths)
+    selected = discover_offers(request.root, request.paths) if request.paths else all_paths
     if request.only is not None:
         selected = [p for p in selected if relpath(request.root, p) in request.only]
     repo = RepoContext(
@@ -127,7 +135,11 @@ def lint(request: LintRequest) -> LintReport:
         all_offer_paths=tuple(relpath(request.root, p) for p in all_paths),
     )
     _run_config_rules(repo, rules, collector)
-    offers = [_lint_offer(repo, path, rules, collector) for path in selected]
+    offer_rules = [r for r in rules if r.scope == "offer" and r.check and collector.enabled(r)]
+    if request.keep_models or parallel_jobs(len(selected)) < 2:
+        offers = [_lint_offer(repo, path, offer_rules, collector) for path in selected]
+    else:
+        offers = lint_in_parallel(repo, selected, offer_rules, collector)
     _run_repository_rules(repo, offers, rules, collector)
     return LintReport(sorted(collector.findings), files=len(selected) + 1, offers=offers, repo=repo)
 
@@ -176,6 +188,7 @@ def _run_config_rules(repo: RepoContext, rules: list[Rule], collector: _Collecto
 def _lint_offer(
     repo: RepoContext, path: Path, rules: list[Rule], collector: _Collector
 ) -> LoadedOffer:
+    """Load, validate and check one offer with ``rules`` (the enabled offer rules)."""
     rel = relpath(repo.root, path)
     document, problems = load_file(path, rel)
     collector.add_load_problems(rel, problems)
@@ -183,13 +196,14 @@ def _lint_offer(
         return LoadedOffer(rel, path, None, None)
     key = document.data.get("key") if isinstance(document.data, dict) else None
     offer = _validate(OfferFile, document, collector, key if isinstance(key, str) else None)
-    loaded = LoadedOffer(rel, path, document, offer)
+    loaded = LoadedOffer(
+        rel, path, document, offer, offer.key if offer else None, offer.id if offer else None
+    )
     if offer is not None:
         context = OfferContext(repo, loaded, offer, document)
         for rule in rules:
-            if rule.scope == "offer" and rule.check is not None and collector.enabled(rule):
-                for problem in cast(OfferCheck, rule.check)(context):
-                    collector.add_problem(rule, document, problem, offer.key)
+            for problem in cast(OfferCheck, rule.check)(context):
+                collector.add_problem(rule, document, problem, offer.key)
     return loaded
 
 
@@ -211,6 +225,62 @@ def _run_repository_rules(
 
 def _offer_key(offers: list[LoadedOffer], target: str) -> str | None:
     for loaded in offers:
-        if loaded.relpath == target and loaded.offer is not None:
-            return loaded.offer.key
+        if loaded.relpath == target:
+            return loaded.key
     return None
+
+
+def parallel_jobs(files: int) -> int:
+    """Worker processes for ``files`` offers: every core for large runs, none for small ones.
+
+    ``OFFEROPS_JOBS`` overrides (``1`` turns parallelism off). Below ~300 files the cost of
+    starting workers is larger than what they save.
+    """
+    configured = os.environ.get("OFFEROPS_JOBS")
+    if configured and configured.isdigit():
+        return max(1, int(configured))
+    if files < PARALLEL_THRESHOLD or sys.platform == "win32":
+        return 1
+    return os.cpu_count() or 1
+
+
+def lint_in_parallel(
+    repo: RepoContext, paths: list[Path], rules: list[Rule], collector: _Collector
+) -> list[LoadedOffer]:
+    """Lint offer files in forked worker processes; findings and slim offers come back."""
+    jobs = parallel_jobs(len(paths))
+    size = max(1, len(paths) // (jobs * 4))
+    chunks = [paths[start : start + size] for start in range(0, len(paths), size)]
+    global _WORKER
+    _WORKER = (repo, rules, collector.severities)
+    context = multiprocessing.get_context("fork")
+    offers: list[LoadedOffer] = []
+    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        for findings, loaded in pool.map(_lint_chunk, chunks):
+            collector.findings.extend(findings)
+            offers.extend(loaded)
+    return offers
+
+
+_WORKER: tuple[RepoContext, list[Rule], dict[str, Severity | None]] | None = None
+"""What forked workers inherit: the repository, the enabled offer rules, severities."""
+
+
+def _lint_chunk(paths: list[Path]) -> tuple[list[Finding], list[LoadedOffer]]:
+    assert _WORKER is not None, "workers are forked from lint_in_parallel"
+    repo, rules, severities = _WORKER
+    collector = _Collector(severities)
+    slim = []
+    for path in paths:
+        loaded = _lint_offer(repo, path, rules, collector)
+        slim.append(
+            LoadedOffer(
+                loaded.relpath,
+                loaded.path,
+                loaded.document.top_level() if loaded.document else None,
+                None,
+                loaded.key,
+                loaded.adopted_id,
+            )
+        )
+    return collector.findings, slim

@@ -97,6 +97,12 @@ class Backend(StrictModel):
     )
     region: str | None = Field(default=None, description="aws: the region (default us-east-1).")
     profile: str | None = Field(default=None, description="aws: a named credentials profile.")
+    documentsBaseUrl: str = Field(
+        default="https://documents.offerops.invalid/eula",
+        pattern=r"^https?://",
+        description="Where custom EULA documents are published for the Catalog API to fetch; "
+        "each document set is named by its content hash.",
+    )
 
 
 class RuleSetting(StrictModel):

@@ -96,3 +96,18 @@ MAX_YAML_DEPTH: Final = 64
 
 MAX_OFFER_FILE_BYTES: Final = 1024 * 1024
 """An offer file larger than this is refused unread (offers are a few KB)."""
+
+EMEA_ONLY_BANK_COUNTRIES: Final = frozenset({"GB"})
+"""Bank countries whose disbursements restrict a seller to buyers in EMEA_COUNTRIES."""
+
+OFFER_TEXT_PATTERN: Final = r"^\S+[\S\s]*$"
+"""``Name`` and ``Description`` in UpdateInformation: the first character is not whitespace."""
+
+MARKUP_PERCENTAGE_PATTERN: Final = r"^(\d*\.)?\d{1,9}$"
+"""``UpdateMarkup.Percentage`` of a CPPO: a plain decimal with at most 9 decimals, no sign."""
+
+MARKUP_PERCENTAGE_DECIMALS: Final = 9
+"""Decimals ``MARKUP_PERCENTAGE_PATTERN`` allows."""
+
+PDF_MAGIC: Final = b"%PDF-"
+"""The first bytes of every PDF file."""

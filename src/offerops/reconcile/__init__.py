@@ -1,0 +1,1 @@
+"""The reconciler: desired state (git) vs actual state (marketplace), a plan, and its apply."""

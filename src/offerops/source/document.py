@@ -8,7 +8,7 @@ looks it up, falling back to the nearest existing parent (cfn-lint's design).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 PathElement = str | int
 DataPath = tuple[PathElement, ...]
@@ -26,16 +26,44 @@ class Position:
 ORIGIN = Position(1, 1)
 
 
+class Mark(Protocol):
+    """A 0-based parser mark (libyaml's); converted to a :class:`Position` only when needed."""
+
+    @property
+    def line(self) -> int: ...
+
+    @property
+    def column(self) -> int: ...
+
+
+def position_of(mark: Mark | Position) -> Position:
+    """1-based position of a 0-based parser mark (positions pass through unchanged)."""
+    if isinstance(mark, Position):
+        return mark
+    return Position(mark.line + 1, mark.column + 1)
+
+
 @dataclass(slots=True)
 class Document:
     """One YAML file, converted to plain Python data with positions on the side."""
 
     relpath: str
     data: Any
-    values: dict[DataPath, Position] = field(default_factory=dict)
-    keys: dict[DataPath, Position] = field(default_factory=dict)
+    values: dict[DataPath, Mark | Position] = field(default_factory=dict)
+    keys: dict[DataPath, Mark | Position] = field(default_factory=dict)
+    """Marks are kept as the parser made them: building 10,000 files' worth of positions up
+    front costs more than parsing; only the few that a finding needs are converted."""
+    lines: int = 0
+    """Lines in the file (0: unknown); libyaml may mark the end of a file one line past it."""
 
     def locate(self, path: DataPath, at: Anchor = "value") -> Position:
+        """Where ``path`` is, never past the last line of the file."""
+        position = self._locate(path, at)
+        if self.lines and position.line > self.lines:
+            return Position(self.lines, 1)
+        return position
+
+    def _locate(self, path: DataPath, at: Anchor) -> Position:
         """Where ``path`` is in the file.
 
         ``at="key"`` points at the key of a mapping entry (for unknown or misplaced fields);
@@ -43,16 +71,23 @@ class Document:
         of its nearest existing parent, which is where the seller has to add it.
         """
         if at == "key" and path in self.keys:
-            return self.keys[path]
+            return position_of(self.keys[path])
         if path in self.values:
-            return self.values[path]
+            return position_of(self.values[path])
         for end in range(len(path) - 1, 0, -1):
             parent = path[:end]
             if parent in self.keys:
-                return self.keys[parent]
+                return position_of(self.keys[parent])
             if parent in self.values:
-                return self.values[parent]
-        return self.values.get((), ORIGIN)
+                return position_of(self.values[parent])
+        return position_of(self.values.get((), ORIGIN))
+
+    def top_level(self) -> Document:
+        """A copy with only the root and top-level positions, as plain positions (picklable):
+        what repository rules point at (``key``, ``id``)."""
+        values = {p: position_of(m) for p, m in self.values.items() if len(p) <= 1}
+        keys = {p: position_of(m) for p, m in self.keys.items() if len(p) <= 1}
+        return Document(self.relpath, None, dict(values), dict(keys), self.lines)
 
     def exists(self, path: DataPath) -> bool:
         """True when ``path`` names a node of the document."""

@@ -20,7 +20,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import Resolver
 
 from offerops.model.limits import MAX_OFFER_FILE_BYTES, MAX_YAML_DEPTH, MAX_YAML_NODES
-from offerops.source.document import ORIGIN, DataPath, Document, Position
+from offerops.source.document import ORIGIN, DataPath, Document, Mark, Position, position_of
 
 try:  # the C parser; ruamel ships a pure-Python fallback we deliberately do not use
     from _ruamel_yaml import CParser  # type: ignore[import-not-found]
@@ -44,12 +44,29 @@ class LoadProblem:
     message: str
 
 
+_RESOLVED: dict[tuple[str, Any], Any] = {}
+"""Implicit tags by (scalar text, implicit flags): offer files repeat the same keys and words."""
+_RESOLVED_MAX = 50_000
+
+
 class _Composer(CParser, Resolver):  # type: ignore[misc]
     """libyaml's composer with ruamel's YAML 1.2 implicit tag resolution."""
 
     def __init__(self, text: str) -> None:
         CParser.__init__(self, text)
         Resolver.__init__(self, loadumper=self)
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        """Memoized: libyaml calls back into this pure-Python resolver for every scalar."""
+        if kind is not ScalarNode or not isinstance(implicit, tuple):
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = _RESOLVED.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(_RESOLVED) < _RESOLVED_MAX:
+                _RESOLVED[key] = tag
+        return tag
 
 
 class _Budget(Exception):
@@ -59,6 +76,19 @@ class _Budget(Exception):
         super().__init__(message)
         self.position = position
         self.message = message
+
+
+def _tag(node: Node) -> str:
+    """The node's resolved tag. libyaml nodes carry the full tag as the suffix of their Tag;
+    reading it directly skips ruamel's ``Tag.__str__``, a measurable cost on 10,000 files."""
+    ctag = getattr(node, "ctag", None)
+    if ctag is None:
+        return str(node.tag or "")
+    return str(ctag.suffix) if ctag.handle is None else str(ctag)
+
+
+def _line(mark: Mark | Position) -> int:
+    return position_of(mark).line
 
 
 def _pos(node: Node) -> Position:
@@ -81,10 +111,12 @@ class _Converter:
             raise _Budget(_pos(node), f"document expands to more than {MAX_YAML_NODES} nodes")
         if depth > MAX_YAML_DEPTH:
             raise _Budget(_pos(node), f"document nests deeper than {MAX_YAML_DEPTH} levels")
-        self.doc.values[path] = _pos(node)
-        self._check_tag(node)
+        self.doc.values[path] = node.start_mark
+        tag = _tag(node)
+        if tag not in SAFE_TAGS:
+            self._check_tag(node, tag)
         if isinstance(node, ScalarNode):
-            return _scalar(node)
+            return _scalar(node, tag)
         if id(node) in self._on_stack:
             raise _Budget(_pos(node), "an alias refers to a node that contains it (a cycle)")
         self._on_stack.add(id(node))
@@ -98,9 +130,8 @@ class _Converter:
         finally:
             self._on_stack.discard(id(node))
 
-    def _check_tag(self, node: Node) -> None:
-        tag = str(node.tag)
-        if tag in SAFE_TAGS or tag == TAG + "merge" or tag in ("!", "?"):
+    def _check_tag(self, node: Node, tag: str) -> None:
+        if tag == TAG + "merge" or tag in ("!", "?"):
             return
         shown = "!!" + tag[len(TAG) :] if tag.startswith(TAG) else tag
         self.problems.append(
@@ -116,7 +147,7 @@ class _Converter:
         result: dict[str, Any] = {}
         merges: list[Node] = []
         for key_node, value_node in node.value:
-            if isinstance(key_node, ScalarNode) and key_node.tag == TAG + "merge":
+            if isinstance(key_node, ScalarNode) and _tag(key_node) == TAG + "merge":
                 merges.append(value_node)
             else:
                 self._entry(result, key_node, value_node, path, depth)
@@ -136,12 +167,12 @@ class _Converter:
                 LoadProblem(
                     "OFR002",
                     _pos(key_node),
-                    f'duplicate key "{key}" (first at line {self.doc.keys[child].line}); '
+                    f'duplicate key "{key}" (first at line {_line(self.doc.keys[child])}); '
                     "keep one of them",
                 )
             )
             return
-        self.doc.keys[child] = _pos(key_node)
+        self.doc.keys[child] = key_node.start_mark
         target[key] = self.convert(value_node, child, depth + 1)
 
     def _key(self, node: Node) -> str | None:
@@ -170,10 +201,9 @@ class _Converter:
                     self._entry(target, key_node, value_node, path, depth)
 
 
-def _scalar(node: ScalarNode) -> Any:
+def _scalar(node: ScalarNode, tag: str) -> Any:
     """Read a scalar by its resolved tag without constructing anything unsafe."""
     text = str(node.value)
-    tag = str(node.tag)
     if tag == TAG + "int":
         return _int(text)
     if tag == TAG + "float":
@@ -234,8 +264,22 @@ def _offset_position(content: str | bytes, offset: int) -> Position:
     return Position(line, column)
 
 
+def count_lines(text: str) -> int:
+    """Lines as an editor shows them (a last line without newline counts)."""
+    return max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
+
+
 def _parse_error(error: Exception, text: str) -> LoadProblem:
-    """Turn any libyaml error into a problem at its mark (or at the offending offset)."""
+    """Turn any libyaml error into a problem at its mark, never past the end of the file."""
+    problem = _parse_problem(error, text)
+    last = count_lines(text)
+    if problem.position.line > last:
+        end_of_last_line = len(text.rstrip("\n").rsplit("\n", 1)[-1]) + 1
+        return LoadProblem(problem.rule, Position(last, end_of_last_line), problem.message)
+    return problem
+
+
+def _parse_problem(error: Exception, text: str) -> LoadProblem:
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     position = Position(mark.line + 1, mark.column + 1) if mark is not None else ORIGIN
     offset = getattr(error, "position", None)
@@ -260,9 +304,17 @@ def parse_text(text: str, relpath: str) -> tuple[Document | None, list[LoadProbl
         return None, [_parse_error(error, text)]
     finally:
         composer.dispose()
-    if root is None:
+    lines = count_lines(text)
+    if root is None or (isinstance(root, ScalarNode) and _tag(root) == TAG + "null"):
         return None, [LoadProblem("OFR004", ORIGIN, "file is empty; write an offer or delete it")]
+    if not isinstance(root, MappingNode):
+        kind = "a list" if isinstance(root, SequenceNode) else "a single value"
+        message = (
+            f"the file must be a mapping of fields (apiVersion, kind, key, spec), not {kind}"
+        )
+        return None, [LoadProblem("OFR103", ORIGIN, message)]
     converter = _Converter(relpath)
+    converter.doc.lines = lines
     try:
         converter.doc.data = converter.convert(root, ())
     except _Budget as budget:

@@ -5,6 +5,7 @@ The list is literal on purpose (yamllint's registry): a rule exists when it is l
 
 from offerops.lint.rules import (
     buyers,
+    channel,
     durations,
     identity,
     information,
@@ -17,6 +18,7 @@ from offerops.lint.rules import (
 
 __all__ = [
     "buyers",
+    "channel",
     "durations",
     "identity",
     "information",

@@ -1,1 +1,431 @@
-"""Rules of this category are being written; see docs/rules.md for the current list."""
+"""OFR4xx: durations and dates: contract and usage terms, expiry, start, payment dates.
+
+Offers with ``lifecycle: expired`` skip the checks against today: that is how an offer is ended,
+and the file stays in git long after its dates have passed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from offerops.lint.context import OfferContext
+from offerops.lint.finding import Severity
+from offerops.lint.rule import Problem, offer_rule
+from offerops.lint.rules.pricing import PLAN, PRICING, SCHEDULE, scheduled_charges
+from offerops.model.installments import (
+    Window,
+    contract_window,
+    longest_months,
+    plan_length,
+)
+from offerops.model.limits import MAX_INSTALLMENTS
+from offerops.model.pricing import ContractPricing, ContractTerm, UsagePricing, UsageTerm
+from offerops.source.document import DataPath
+
+EXPIRES_ON: DataPath = ("spec", "expiresOn")
+
+
+def _active(ctx: OfferContext) -> bool:
+    return ctx.spec.lifecycle == "active"
+
+
+def _term(ctx: OfferContext) -> tuple[DataPath, ContractTerm | UsageTerm]:
+    """The offer's term and its path: ``pricing.contract`` or ``pricing.usage``."""
+    pricing = ctx.spec.pricing
+    if isinstance(pricing, UsagePricing):
+        return (*PRICING, "usage"), pricing.usage
+    return (*PRICING, "contract"), pricing.contract
+
+
+def _label(term: ContractTerm | UsageTerm) -> str:
+    return "usage term" if isinstance(term, UsageTerm) else "contract"
+
+
+def _dated_start(term: ContractTerm | UsageTerm) -> date | None:
+    starts = term.starts if isinstance(term, ContractTerm) else None
+    return starts if isinstance(starts, date) else None
+
+
+@offer_rule("OFR401", "term-length-form")
+def term_length_form(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    A contract or usage term has both ``durationMonths`` and ``endsOn``, or neither.
+
+    The agreement's length is a duration (``AgreementDuration``) or an end date
+    (``AgreementEndDate``), never both: with both it is unclear which one the buyer agrees to,
+    with neither the agreement has no end.
+
+    Fails:
+
+        contract:
+          starts: on-acceptance
+          durationMonths: 36
+          endsOn: 2029-12-31
+
+    Passes:
+
+        contract:
+          starts: on-acceptance
+          durationMonths: 36
+    """
+    path, term = _term(ctx)
+    name = path[-1]
+    if term.durationMonths is not None and term.endsOn is not None:
+        yield Problem(
+            (*path, "endsOn"),
+            f"{name} has both durationMonths and endsOn; keep one of them",
+            at="key",
+        )
+    elif term.durationMonths is None and term.endsOn is None:
+        yield Problem(
+            (*path, "durationMonths"),
+            f"{name} needs durationMonths or endsOn; add one, like durationMonths: 12",
+        )
+
+
+@offer_rule("OFR402", "contract-too-long")
+def contract_too_long(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    The contract is longer than ``policy.maxContractMonths`` allows for the product's type.
+
+    SaaS contracts last at most 60 months on the marketplace (the default policy); a seller may
+    set other caps per product type in offerops.yaml, and a type without one has no cap from
+    policy. With ``endsOn`` the months are counted from ``starts`` and a partial month counts as
+    a month. For ``starts: on-acceptance`` they are counted from today: the buyer accepts today
+    or later, so this is the longest the contract can be, and a contract that passes can never
+    be too long when accepted.
+
+    Fails (a SaaS product):
+
+        contract:
+          starts: on-acceptance
+          durationMonths: 72
+
+    Passes:
+
+        contract:
+          starts: on-acceptance
+          durationMonths: 60
+    """
+    pricing = ctx.spec.pricing
+    if ctx.product is None or not isinstance(pricing, ContractPricing):
+        return
+    limit = ctx.repo.config.policy.maxContractMonths.get(ctx.product.type)
+    months = longest_months(pricing.contract, ctx.today)
+    if limit is None or months is None or months <= limit:
+        return
+    term = pricing.contract
+    field = "durationMonths" if term.durationMonths is not None else "endsOn"
+    if term.endsOn is not None:
+        start = _dated_start(term)
+        origin = f"starts {start.isoformat()}" if start else f"today {ctx.today.isoformat()}"
+        span = f" (from {origin} to endsOn {term.endsOn.isoformat()})"
+    else:
+        span = ""
+    yield Problem(
+        (*PRICING, "contract", field),
+        f"contract lasts {months} months{span}; {ctx.product.type} contracts last at most "
+        f"{limit} months (policy.maxContractMonths); shorten it or split it into two offers",
+    )
+
+
+@offer_rule("OFR403", "ends-before-start")
+def ends_before_start(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    The term's ``endsOn`` is not after the day it can start.
+
+    A contract with a dated ``starts`` must end after it. A term that starts on acceptance (a
+    usage term always does) must end after today, because the buyer cannot accept before
+    today. Skipped for ``lifecycle: expired`` offers when the start is today.
+
+    Fails:
+
+        contract:
+          starts: 2027-06-01
+          endsOn: 2027-05-31
+
+    Passes:
+
+        contract:
+          starts: 2027-06-01
+          endsOn: 2028-05-31
+    """
+    path, term = _term(ctx)
+    if term.endsOn is None:
+        return
+    start = _dated_start(term)
+    if start is not None and term.endsOn <= start:
+        yield Problem(
+            (*path, "endsOn"),
+            f"endsOn {term.endsOn.isoformat()} is not after starts {start.isoformat()}; "
+            "the contract must end after it starts",
+        )
+    elif start is None and _active(ctx) and term.endsOn <= ctx.today:
+        yield Problem(
+            (*path, "endsOn"),
+            f"endsOn {term.endsOn.isoformat()} is not after today ({ctx.today.isoformat()}); "
+            f"the {_label(term)} starts when the buyer accepts, so it must end after today",
+        )
+
+
+@offer_rule("OFR404", "offer-expired")
+def offer_expired(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    ``expiresOn`` is in the past, and the offer is not marked expired.
+
+    ``expiresOn`` is the last day a buyer can accept. A date in the past cannot be created or
+    extended to; to end an offer say so with ``lifecycle: expired`` (then this rule is skipped),
+    or set a new expiry from today on.
+
+    Fails (today is 2026-11-23):
+
+        spec:
+          expiresOn: 2026-11-01
+
+    Passes:
+
+        spec:
+          expiresOn: 2026-11-01
+          lifecycle: expired
+    """
+    if _active(ctx) and ctx.spec.expiresOn < ctx.today:
+        yield Problem(
+            EXPIRES_ON,
+            f"expiresOn {ctx.spec.expiresOn.isoformat()} is in the past; set a date from "
+            f"{ctx.today.isoformat()} on, or set lifecycle: expired to end the offer",
+        )
+
+
+@offer_rule("OFR405", "expires-after-end")
+def expires_after_end(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    ``expiresOn`` is after the term's ``endsOn``.
+
+    A buyer could accept the offer after the agreement it grants has already ended. Expire the
+    offer on or before the end date. (A term given in ``durationMonths`` runs from acceptance,
+    so it always ends after the offer expires.) Skipped when ``endsOn`` is not after today
+    (OFR403 reports that) and for a dated ``starts`` (OFR406 reports an offer that expires after
+    its contract starts, and so after it ends).
+
+    Fails:
+
+        expiresOn: 2028-01-31
+        pricing:
+          usage:
+            endsOn: 2027-12-31
+
+    Passes:
+
+        expiresOn: 2027-03-31
+        pricing:
+          usage:
+            endsOn: 2027-12-31
+    """
+    _, term = _term(ctx)
+    if term.endsOn is None or ctx.spec.expiresOn <= term.endsOn:
+        return
+    if _dated_start(term) is not None or term.endsOn <= ctx.today:
+        return
+    yield Problem(
+        EXPIRES_ON,
+        f"expiresOn {ctx.spec.expiresOn.isoformat()} is after the {_label(term)} ends "
+        f"(endsOn {term.endsOn.isoformat()}); expire the offer on or before that date",
+    )
+
+
+@offer_rule("OFR406", "start-date")
+def start_date(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    A dated ``starts`` is not in the future, or is before ``expiresOn``.
+
+    A future-dated agreement (``AgreementStartDate``) starts after the buyer accepts: the buyer
+    can accept until ``expiresOn``, so the start must be on or after it, and after today. For a
+    contract that starts now use ``starts: on-acceptance``. The "after today" part is skipped
+    for ``lifecycle: expired`` offers.
+
+    Fails:
+
+        expiresOn: 2027-03-31
+        pricing:
+          contract:
+            starts: 2027-01-01
+
+    Passes:
+
+        expiresOn: 2027-03-31
+        pricing:
+          contract:
+            starts: 2027-04-01
+    """
+    pricing = ctx.spec.pricing
+    if not isinstance(pricing, ContractPricing) or not isinstance(pricing.contract.starts, date):
+        return
+    starts = pricing.contract.starts
+    path = (*PRICING, "contract", "starts")
+    if _active(ctx) and starts <= ctx.today:
+        yield Problem(
+            path,
+            f"starts {starts.isoformat()} is not in the future (today is "
+            f"{ctx.today.isoformat()}); use starts: on-acceptance or a later date",
+        )
+    elif starts < ctx.spec.expiresOn:
+        yield Problem(
+            path,
+            f"starts {starts.isoformat()} is before expiresOn {ctx.spec.expiresOn.isoformat()}; "
+            "the buyer may accept after the contract started: start on or after expiresOn, "
+            "or expire the offer earlier",
+        )
+
+
+def _window(ctx: OfferContext) -> tuple[ContractPricing, Window] | None:
+    pricing = ctx.spec.pricing
+    if not isinstance(pricing, ContractPricing):
+        return None
+    window = contract_window(pricing.contract, ctx.today, ctx.spec.expiresOn)
+    return (pricing, window) if window is not None else None
+
+
+@offer_rule("OFR407", "installment-outside-contract")
+def installment_outside_contract(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    A payment is due before the contract starts or after it ends.
+
+    Each ``ChargeDate`` of a flexible payment schedule must fall within the contract. With a
+    dated ``starts`` the contract runs from ``starts`` to ``endsOn`` (or ``durationMonths``
+    later). With ``starts: on-acceptance`` it starts the day the buyer accepts, between today
+    and ``expiresOn``; the check is conservative: no payment may be in the past, nor after the
+    earliest possible end, which is ``endsOn``, or ``durationMonths`` from today (if the buyer
+    accepts today). A generated plan is expanded first; its finding points at ``firstInvoice``
+    for the first payment and at ``count`` for later ones.
+
+    Fails (today is 2026-11-23):
+
+        contract:
+          starts: on-acceptance
+          durationMonths: 12
+        installments:
+          total: "90000.00"
+          schedule:
+            - { date: 2027-01-15, amount: "45000.00" }
+            - { date: 2027-12-15, amount: "45000.00" }
+
+    Passes:
+
+        contract:
+          starts: on-acceptance
+          durationMonths: 12
+        installments:
+          total: "90000.00"
+          schedule:
+            - { date: 2027-01-15, amount: "45000.00" }
+            - { date: 2027-07-15, amount: "45000.00" }
+    """
+    found = _window(ctx)
+    block = found[0].installments if found else None
+    if found is None or block is None:
+        return
+    pricing, window = found
+    charges = scheduled_charges(ctx)
+    if charges is None:
+        plan = block.plan
+        if plan is not None and block.schedule is None and plan_length(plan) <= MAX_INSTALLMENTS:
+            yield Problem(
+                (*PLAN, "firstInvoice"),
+                "plan runs past the year 9999; choose an earlier firstInvoice or a lower count",
+            )
+        return
+    dated = isinstance(pricing.contract.starts, date)
+    if block.schedule is not None:
+        for index, charge in enumerate(charges):
+            reason = _outside(ctx, charge.date, window, dated)
+            if reason:
+                yield Problem(
+                    (*SCHEDULE, index, "date"),
+                    f"payment on {charge.date.isoformat()} {reason}; move it into the contract",
+                )
+        return
+    early, late = charges[0], charges[-1]
+    reason = _outside(ctx, early.date, window, dated)
+    if reason:
+        yield Problem(
+            (*PLAN, "firstInvoice"),
+            f"the plan's first payment on {early.date.isoformat()} {reason}; "
+            "move firstInvoice into the contract",
+        )
+    reason = _outside(ctx, late.date, window, dated)
+    if reason and late is not early:
+        yield Problem(
+            (*PLAN, "count"),
+            f"the plan's payment {len(charges)} on {late.date.isoformat()} {reason}; "
+            "lower count, choose a shorter frequency or an earlier firstInvoice",
+        )
+
+
+def _outside(ctx: OfferContext, day: date, window: Window, dated: bool) -> str | None:
+    """Why a payment on ``day`` falls outside the contract, or None."""
+    if dated and day < window.earliest_start:
+        return f"is before the contract starts on {window.earliest_start.isoformat()}"
+    if not dated and _active(ctx) and day < ctx.today:
+        return f"is in the past (today is {ctx.today.isoformat()})"
+    if day <= window.earliest_end:
+        return None
+    end = window.earliest_end.isoformat()
+    if window.earliest_end == window.latest_end:
+        return f"is after the contract ends on {end}"
+    return f"is after {end}, the contract's last day if the buyer accepts today"
+
+
+@offer_rule("OFR408", "installment-before-acceptance", Severity.WARNING)
+def installment_before_acceptance(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    A payment of an on-acceptance contract is due before the offer expires.
+
+    The contract starts when the buyer accepts, which may be as late as ``expiresOn``. A payment
+    dated before that may end up before the contract starts, or be invoiced at once on
+    acceptance instead of on its date. Date payments on or after ``expiresOn``, or expire the
+    offer earlier. A warning: the buyer may well accept in time.
+
+    Fails:
+
+        expiresOn: 2027-03-31
+        pricing:
+          contract:
+            starts: on-acceptance
+          installments:
+            schedule:
+              - { date: 2027-01-15, amount: "90000.00" }
+
+    Passes:
+
+        expiresOn: 2027-01-10
+        pricing:
+          contract:
+            starts: on-acceptance
+          installments:
+            schedule:
+              - { date: 2027-01-15, amount: "90000.00" }
+    """
+    found = _window(ctx)
+    if found is None or not _active(ctx) or isinstance(found[0].contract.starts, date):
+        return
+    pricing, _ = found
+    charges = scheduled_charges(ctx)
+    block = pricing.installments
+    if charges is None or block is None:
+        return
+    expires = ctx.spec.expiresOn
+    for index, charge in enumerate(charges):
+        if ctx.today <= charge.date < expires:
+            path = (
+                (*SCHEDULE, index, "date")
+                if block.schedule is not None
+                else (*PLAN, "firstInvoice")
+            )
+            yield Problem(
+                path,
+                f"payment on {charge.date.isoformat()} is before expiresOn {expires.isoformat()}; "
+                "if the buyer accepts later, it falls before the contract starts",
+            )
+            if block.schedule is None:
+                return

@@ -128,8 +128,8 @@ def duplicate_offer_id(repo: RepoContext, offers: list[LoadedOffer]) -> Iterator
     """
     by_id: dict[str, list[str]] = defaultdict(list)
     for loaded in offers:
-        if loaded.offer is not None and loaded.offer.id:
-            by_id[loaded.offer.id].append(loaded.relpath)
+        if loaded.adopted_id:
+            by_id[loaded.adopted_id].append(loaded.relpath)
     for offer_id, paths in sorted(by_id.items()):
         for path in paths[1:] if len(paths) > 1 else []:
             message = f'offer id "{offer_id}" is already adopted by {paths[0]}'

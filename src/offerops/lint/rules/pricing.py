@@ -1,1 +1,730 @@
-"""Rules of this category are being written; see docs/rules.md for the current list."""
+"""OFR3xx: pricing: dimensions, prices, currency, payment and installments."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+
+from offerops.lint.context import OfferContext
+from offerops.lint.rule import Problem, offer_rule
+from offerops.model.installments import CENT, Charge, expand_plan, has_initial, plan_length
+from offerops.model.limits import (
+    CONTRACT_PRICE_DECIMALS,
+    MAX_DIMENSIONS_PER_OFFER,
+    MAX_INSTALLMENTS,
+    MAX_PRICE,
+    USAGE_PRICE_DECIMALS,
+)
+from offerops.model.money import decimals, format_money
+from offerops.model.pricing import (
+    ContractDimension,
+    ContractPricing,
+    Installments,
+    UsageDimension,
+    UsagePricing,
+)
+from offerops.source.document import DataPath
+
+PRICING: DataPath = ("spec", "pricing")
+INSTALLMENTS: DataPath = (*PRICING, "installments")
+PLAN: DataPath = (*INSTALLMENTS, "plan")
+SCHEDULE: DataPath = (*INSTALLMENTS, "schedule")
+_CHARGES = "pricing.charges"
+
+
+def _dimension(index: int, *rest: str) -> DataPath:
+    return (*PRICING, "dimensions", index, *rest)
+
+
+def _dimensions(ctx: OfferContext) -> Sequence[UsageDimension | ContractDimension]:
+    dimensions: Sequence[UsageDimension | ContractDimension] = ctx.spec.pricing.dimensions
+    return dimensions
+
+
+def _contract(ctx: OfferContext) -> ContractPricing | None:
+    pricing = ctx.spec.pricing
+    return pricing if isinstance(pricing, ContractPricing) else None
+
+
+def _installments(ctx: OfferContext) -> Installments | None:
+    """The installments block, when it has exactly one of ``schedule`` and ``plan``."""
+    contract = _contract(ctx)
+    block = contract.installments if contract else None
+    if block is None or (block.schedule is None) == (block.plan is None):
+        return None
+    return block
+
+
+def scheduled_charges(ctx: OfferContext) -> list[Charge] | None:
+    """The offer's payments (explicit, or the plan expanded), computed once per offer.
+
+    None when there is nothing sound to check: no installments block, not exactly one of
+    ``schedule`` and ``plan``, a plan longer than the limit, or dates past year 9999. The rules
+    that report those conditions are OFR312 and OFR315; OFR407 reports the date overflow.
+    """
+    if _CHARGES not in ctx.extra:
+        ctx.extra[_CHARGES] = _compute_charges(ctx)
+    charges = ctx.extra[_CHARGES]
+    return charges if isinstance(charges, list) else None
+
+
+def _compute_charges(ctx: OfferContext) -> list[Charge] | None:
+    block = _installments(ctx)
+    if block is None:
+        return None
+    if block.schedule is not None:
+        return [Charge(payment.date, payment.amount) for payment in block.schedule]
+    assert block.plan is not None
+    if plan_length(block.plan) > MAX_INSTALLMENTS:
+        return None
+    try:
+        return expand_plan(block.plan, block.total)
+    except OverflowError:
+        return None
+
+
+def _significant_decimals(value: Decimal) -> int:
+    """Decimals that matter: ``"25000.000"`` is sent as ``25000.00``, so it has 0."""
+    return decimals(value.normalize())
+
+
+@offer_rule("OFR301", "unknown-dimension")
+def unknown_dimension(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    A dimension ``key`` is not declared on the product.
+
+    The marketplace rejects a rate card whose ``DimensionKey`` the product does not have. The
+    product's dimensions are listed under ``products.<product>.dimensions`` in offerops.yaml;
+    keys are case-sensitive. Skipped when the product itself is unknown (OFR204).
+
+    Fails:
+
+        dimensions:
+          - key: Users
+            price: "25000.00"
+
+    Passes:
+
+        dimensions:
+          - key: users
+            price: "25000.00"
+    """
+    if ctx.product is None:
+        return
+    declared = {dimension.key for dimension in ctx.product.dimensions}
+    for index, dimension in enumerate(_dimensions(ctx)):
+        if dimension.key not in declared:
+            yield Problem(
+                _dimension(index, "key"),
+                f'dimension "{dimension.key}" is not declared on product "{ctx.spec.product}"; '
+                + _suggest_key(dimension.key, [d.key for d in ctx.product.dimensions]),
+            )
+
+
+def _suggest_key(key: str, declared: list[str]) -> str:
+    """Dimension keys are case-sensitive: point out the one that differs only in case."""
+    for candidate in declared:
+        if candidate.lower() == key.lower():
+            return f'did you mean "{candidate}"? (keys are case-sensitive)'
+    return f"its dimensions are: {', '.join(declared)}"
+
+
+@offer_rule("OFR302", "dimension-wrong-model")
+def dimension_wrong_model(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    A usage dimension is priced in a contract, or a contract dimension in usage pricing.
+
+    Usage pricing sets per-unit rates for the product's metered dimensions (``usage: true`` in
+    offerops.yaml, ``ExternallyMetered`` on the marketplace); contract pricing sells its
+    entitled dimensions. The marketplace rejects a dimension of the wrong type.
+
+    Fails:
+
+        pricing:
+          model: usage
+          dimensions:
+            - key: users
+              price: "1.00"
+
+    Passes:
+
+        pricing:
+          model: usage
+          dimensions:
+            - key: USER
+              price: "1.00"
+    """
+    if ctx.product is None:
+        return
+    usage = isinstance(ctx.spec.pricing, UsagePricing)
+    kinds = {dimension.key: dimension.usage for dimension in ctx.product.dimensions}
+    allowed = ", ".join(key for key, metered in kinds.items() if metered == usage) or "none"
+    wanted = "usage" if usage else "contract (non-usage)"
+    for index, dimension in enumerate(_dimensions(ctx)):
+        metered = kinds.get(dimension.key)
+        if metered is not None and metered != usage:
+            kind = "a usage" if metered else "a contract"
+            yield Problem(
+                _dimension(index, "key"),
+                f'dimension "{dimension.key}" is {kind} dimension; {ctx.spec.pricing.model} '
+                f'pricing takes the {wanted} dimensions of "{ctx.spec.product}": {allowed}',
+            )
+
+
+@offer_rule("OFR303", "duplicate-dimension")
+def duplicate_dimension(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    A dimension is listed twice in one offer.
+
+    A rate card has one price per dimension; two entries for one key would leave it to chance
+    which one the buyer sees. The finding points at the second entry.
+
+    Fails:
+
+        dimensions:
+          - key: users
+            price: "25000.00"
+          - key: users
+            price: "20000.00"
+
+    Passes:
+
+        dimensions:
+          - key: users
+            price: "25000.00"
+          - key: admins
+            price: "500.00"
+    """
+    first: dict[str, int] = {}
+    for index, dimension in enumerate(_dimensions(ctx)):
+        if dimension.key in first:
+            yield Problem(
+                _dimension(index, "key"),
+                f'dimension "{dimension.key}" is already listed as dimensions item '
+                f"{first[dimension.key] + 1}; list each dimension once",
+            )
+        else:
+            first[dimension.key] = index
+
+
+@offer_rule("OFR304", "too-many-dimensions")
+def too_many_dimensions(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    The offer prices more than 24 dimensions.
+
+    The marketplace caps the dimensions of one pricing model per offer (24 or 200 depending on
+    the source; offerops uses the conservative 24). Split the dimensions over several offers.
+
+    Fails: 25 different entries under ``dimensions``.
+
+    Passes: 1 to 24 different entries.
+    """
+    count = len({dimension.key for dimension in _dimensions(ctx)})
+    if count > MAX_DIMENSIONS_PER_OFFER:
+        yield Problem(
+            (*PRICING, "dimensions"),
+            f"offer prices {count} dimensions, at most {MAX_DIMENSIONS_PER_OFFER} are allowed; "
+            "split them over several offers",
+            at="key",
+        )
+
+
+@offer_rule("OFR305", "price-decimals")
+def price_decimals(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    A price or installment amount has too many decimals.
+
+    Contract prices, installment amounts, the installments ``total`` and a plan's ``initial``
+    take at most 2 decimals (cents: ``PaymentScheduleTerm`` rejects more); usage rates take at
+    most 3 (a tenth of a cent per unit). Trailing zeros do not count: ``"25000.000"`` is
+    25000.00.
+
+    Fails:
+
+        pricing:
+          model: contract
+          dimensions:
+            - key: users
+              price: "12.505"
+
+    Passes:
+
+        pricing:
+          model: contract
+          dimensions:
+            - key: users
+              price: "12.50"
+    """
+    pricing = ctx.spec.pricing
+    usage = isinstance(pricing, UsagePricing)
+    limit = USAGE_PRICE_DECIMALS if usage else CONTRACT_PRICE_DECIMALS
+    kind = "usage rates" if usage else "contract prices"
+    for index, dimension in enumerate(_dimensions(ctx)):
+        if dimension.price is not None:
+            yield from _decimals(_dimension(index, "price"), "price", dimension.price, limit, kind)
+    contract = _contract(ctx)
+    block = contract.installments if contract else None
+    if block is None:
+        return
+    amounts = "installment amounts"
+    yield from _decimals(
+        (*INSTALLMENTS, "total"), "total", block.total, CONTRACT_PRICE_DECIMALS, amounts
+    )
+    if block.plan is not None and block.plan.initial is not None:
+        initial = block.plan.initial
+        yield from _decimals(
+            (*PLAN, "initial"), "initial", initial, CONTRACT_PRICE_DECIMALS, amounts
+        )
+    for index, payment in enumerate(block.schedule or []):
+        yield from _decimals(
+            (*SCHEDULE, index, "amount"), "amount", payment.amount, CONTRACT_PRICE_DECIMALS, amounts
+        )
+
+
+def _decimals(
+    path: DataPath, label: str, value: Decimal, limit: int, kind: str
+) -> Iterator[Problem]:
+    places = _significant_decimals(value)
+    if places > limit:
+        rounded = value.quantize(Decimal(1).scaleb(-limit), rounding=ROUND_HALF_UP)
+        yield Problem(
+            path,
+            f'{label} "{format_money(value)}" has {places} decimals; {kind} take at most '
+            f'{limit}, like "{format_money(rounded)}"',
+        )
+
+
+@offer_rule("OFR306", "price-too-high")
+def price_too_high(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    A dimension price is above 100,000,000.
+
+    The Catalog API rejects a rate card ``Price`` above 100000000 in any currency. A contract
+    this large is sold in installments, whose ``total`` carries the amount instead.
+
+    Fails:
+
+        dimensions:
+          - key: users
+            price: "250000000.00"
+
+    Passes:
+
+        dimensions:
+          - key: users
+            price: "25000000.00"
+    """
+    for index, dimension in enumerate(_dimensions(ctx)):
+        if dimension.price is not None and dimension.price > MAX_PRICE:
+            yield Problem(
+                _dimension(index, "price"),
+                f'price "{format_money(dimension.price)}" is above the marketplace maximum '
+                f"of {MAX_PRICE}; sell large contracts in installments",
+            )
+
+
+@offer_rule("OFR307", "currency-not-enabled")
+def currency_not_enabled(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    The offer's currency is not enabled for the seller.
+
+    USD is always enabled. Any other currency needs a disbursement bank account in that currency
+    on the seller's marketplace account; an offer in a currency the seller cannot be paid in is
+    rejected. Enabled currencies are listed in ``seller.currencies`` in offerops.yaml.
+
+    Fails (with ``currencies: [USD, EUR]``):
+
+        pricing:
+          currency: GBP
+
+    Passes:
+
+        pricing:
+          currency: EUR
+    """
+    currency = ctx.spec.pricing.currency
+    enabled = {"USD", *ctx.repo.config.seller.currencies}
+    if currency not in enabled:
+        yield Problem(
+            (*PRICING, "currency"),
+            f'currency "{currency}" is not enabled for the seller (enabled: '
+            f"{', '.join(sorted(enabled))}); configure disbursement in {currency} in the AWS "
+            "Marketplace Management Portal and add it to seller.currencies in offerops.yaml",
+        )
+
+
+@offer_rule("OFR308", "payment-installments-mismatch")
+def payment_installments_mismatch(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    ``payment: installments`` without an ``installments`` block, or the block without it.
+
+    The payment field decides whether the buyer pays the contract upfront or on a flexible
+    payment schedule; a block that contradicts it would be silently ignored or leave the
+    schedule undefined.
+
+    Fails:
+
+        pricing:
+          payment: installments
+          dimensions:
+            - key: users
+              quantity: 100
+
+    Passes:
+
+        pricing:
+          payment: installments
+          dimensions:
+            - key: users
+              quantity: 100
+          installments:
+            total: "90000.00"
+            plan: { frequency: quarterly, firstInvoice: 2027-01-15, count: 4 }
+    """
+    contract = _contract(ctx)
+    if contract is None:
+        return
+    if contract.payment == "installments" and contract.installments is None:
+        yield Problem(
+            INSTALLMENTS,
+            'payment: installments needs an "installments" block with a total and a schedule '
+            "or plan; add it under pricing",
+        )
+    elif contract.payment == "upfront" and contract.installments is not None:
+        yield Problem(
+            INSTALLMENTS,
+            'an "installments" block needs payment: installments (payment is "upfront"); '
+            "set payment: installments or remove the block",
+            at="key",
+        )
+
+
+@offer_rule("OFR309", "upfront-price-missing")
+def upfront_price_missing(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    A dimension of an upfront contract has no ``price``.
+
+    With ``payment: upfront`` the buyer pays each dimension's price per unit for the whole
+    contract; without a price there is nothing to charge. (A free dimension says ``"0.00"``.)
+
+    Fails:
+
+        payment: upfront
+        dimensions:
+          - key: users
+            quantity: 100
+
+    Passes:
+
+        payment: upfront
+        dimensions:
+          - key: users
+            price: "25000.00"
+            quantity: 100
+    """
+    contract = _contract(ctx)
+    if contract is None or contract.payment != "upfront":
+        return
+    for index, dimension in enumerate(contract.dimensions):
+        if dimension.price is None:
+            yield Problem(
+                _dimension(index, "price"),
+                f'dimension "{dimension.key}" has no price; upfront contracts need a price per '
+                'unit for the whole contract, like price: "25000.00"',
+            )
+
+
+@offer_rule("OFR310", "installment-dimension-fields")
+def installment_dimension_fields(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    A dimension of an installment contract has a ``price`` or lacks a ``quantity``.
+
+    With installments the buyer is granted a fixed quantity of each dimension and pays the
+    schedule; the price is the installments ``total``. A per-dimension price would be ignored,
+    and a dimension without a quantity grants nothing.
+
+    Fails:
+
+        payment: installments
+        dimensions:
+          - key: users
+            price: "900.00"
+
+    Passes:
+
+        payment: installments
+        dimensions:
+          - key: users
+            quantity: 100
+    """
+    contract = _contract(ctx)
+    if contract is None or contract.payment != "installments":
+        return
+    for index, dimension in enumerate(contract.dimensions):
+        if dimension.price is not None:
+            yield Problem(
+                _dimension(index, "price"),
+                f'dimension "{dimension.key}" has a price, but installment contracts are priced '
+                "by installments.total; remove the price",
+                at="key",
+            )
+        if dimension.quantity is None:
+            yield Problem(
+                _dimension(index, "quantity"),
+                f'dimension "{dimension.key}" has no quantity; installment contracts grant a '
+                "fixed quantity of each dimension, like quantity: 100",
+            )
+
+
+@offer_rule("OFR311", "single-dimension-installments")
+def single_dimension_installments(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    ``purchasing: single-dimension`` with installments and more than one dimension.
+
+    ``single-dimension`` lets the buyer pick one of several tiers, each with its own price, and
+    works with upfront payment. An installment contract has no per-dimension prices: the buyer
+    is granted every listed dimension for the one schedule, so there is nothing to pick. Use
+    ``multiple-dimensions``, or make one offer per tier. With a single dimension the setting
+    makes no difference and passes.
+
+    Fails:
+
+        contract:
+          purchasing: single-dimension
+        dimensions:
+          - { key: users, quantity: 100 }
+          - { key: admins, quantity: 5 }
+        payment: installments
+
+    Passes:
+
+        contract:
+          purchasing: multiple-dimensions
+        dimensions:
+          - { key: users, quantity: 100 }
+          - { key: admins, quantity: 5 }
+        payment: installments
+    """
+    contract = _contract(ctx)
+    if contract is None or contract.payment != "installments":
+        return
+    count = len(contract.dimensions)
+    if contract.contract.purchasing == "single-dimension" and count > 1:
+        yield Problem(
+            (*PRICING, "contract", "purchasing"),
+            f"single-dimension lets the buyer pick one tier, but an installment contract grants "
+            f"all {count} dimensions; use multiple-dimensions or make one offer per tier",
+        )
+
+
+@offer_rule("OFR312", "installments-form")
+def installments_form(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    An ``installments`` block has both ``schedule`` and ``plan``, or neither.
+
+    The payments are either listed (``schedule``) or generated (``plan``); with both it is
+    unclear which one the buyer would be charged, with neither there are no payments.
+
+    Fails:
+
+        installments:
+          total: "90000.00"
+
+    Passes:
+
+        installments:
+          total: "90000.00"
+          plan: { frequency: quarterly, firstInvoice: 2027-01-15, count: 4 }
+    """
+    contract = _contract(ctx)
+    block = contract.installments if contract else None
+    if block is None:
+        return
+    if block.schedule is not None and block.plan is not None:
+        yield Problem(
+            PLAN,
+            "installments has both a schedule and a plan; keep one of them",
+            at="key",
+        )
+    elif block.schedule is None and block.plan is None:
+        yield Problem(
+            SCHEDULE,
+            "installments needs a schedule (a list of payments) or a plan; add one of them",
+        )
+
+
+@offer_rule("OFR313", "installments-total")
+def installments_total(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    The payments do not add up to ``total``, or a plan's ``initial`` exceeds it.
+
+    The marketplace requires the schedule to cover the contract exactly: an outstanding balance
+    of 0.00. A plan adds up by construction, unless its initial payment is already more than the
+    total.
+
+    Fails:
+
+        installments:
+          total: "90000.00"
+          schedule:
+            - { date: 2027-01-15, amount: "30000.00" }
+            - { date: 2027-04-15, amount: "30000.00" }
+            - { date: 2027-07-15, amount: "29999.99" }
+
+    Passes:
+
+        installments:
+          total: "90000.00"
+          schedule:
+            - { date: 2027-01-15, amount: "30000.00" }
+            - { date: 2027-04-15, amount: "30000.00" }
+            - { date: 2027-07-15, amount: "30000.00" }
+    """
+    block = _installments(ctx)
+    if block is None:
+        return
+    if block.plan is not None:
+        initial = block.plan.initial
+        if initial is not None and initial > block.total:
+            yield Problem(
+                (*PLAN, "initial"),
+                f'initial "{format_money(initial)}" is more than total '
+                f'"{format_money(block.total)}"; lower initial or raise total',
+            )
+        return
+    if not block.schedule:
+        return  # no payments: OFR315
+    paid = sum((payment.amount for payment in block.schedule), Decimal("0.00"))
+    if paid != block.total:
+        gap = abs(paid - block.total)
+        side = "short of" if paid < block.total else "over"
+        yield Problem(
+            (*INSTALLMENTS, "total"),
+            f"payments add up to {format_money(paid)}, {format_money(gap)} {side} total "
+            f"{format_money(block.total)}; the outstanding balance must be 0.00",
+        )
+
+
+@offer_rule("OFR314", "installment-amount-zero")
+def installment_amount_zero(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    A payment is 0.00, or a plan leaves less than a cent for each equal payment.
+
+    Every payment of a flexible payment schedule charges the buyer something; a zero charge
+    is rejected. A plan's ``initial: "0"`` is fine: it means no initial payment.
+
+    Fails:
+
+        installments:
+          total: "0.05"
+          plan: { frequency: monthly, firstInvoice: 2027-01-15, count: 10 }
+
+    Passes:
+
+        installments:
+          total: "0.10"
+          plan: { frequency: monthly, firstInvoice: 2027-01-15, count: 10 }
+    """
+    block = _installments(ctx)
+    if block is None:
+        return
+    for index, payment in enumerate(block.schedule or []):
+        if payment.amount <= 0:
+            yield Problem(
+                (*SCHEDULE, index, "amount"),
+                f'amount "{format_money(payment.amount)}" is zero; every payment charges at '
+                "least 0.01, remove it or move money onto it",
+            )
+    plan = block.plan
+    if plan is None:
+        return
+    initial = plan.initial if plan.initial is not None and has_initial(plan) else Decimal(0)
+    rest = block.total - initial
+    if Decimal(0) <= rest < CENT * plan.count:
+        less = f" less initial {format_money(initial)}" if has_initial(plan) else ""
+        yield Problem(
+            (*PLAN, "count"),
+            f"total {format_money(block.total)}{less} leaves {format_money(rest)} for "
+            f"{plan.count} equal payments, under 0.01 each; "
+            "lower count or raise total",
+        )
+
+
+@offer_rule("OFR315", "installment-count")
+def installment_count(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    A schedule has no payments or more than 60, also after a plan is expanded.
+
+    ``PaymentScheduleTerm.Schedule`` takes 1 to 60 payments. A plan makes ``count`` payments,
+    plus one for a non-zero ``initial``: ``count: 60`` with an initial payment is 61.
+
+    Fails:
+
+        installments:
+          total: "90000.00"
+          plan: { initial: "10000.00", frequency: monthly, firstInvoice: 2027-01-15, count: 60 }
+
+    Passes:
+
+        installments:
+          total: "90000.00"
+          plan: { initial: "10000.00", frequency: monthly, firstInvoice: 2027-01-15, count: 59 }
+    """
+    block = _installments(ctx)
+    if block is None:
+        return
+    if block.plan is not None:
+        length = plan_length(block.plan)
+        if length > MAX_INSTALLMENTS:
+            extra = " (count plus the initial payment)" if has_initial(block.plan) else ""
+            yield Problem(
+                (*PLAN, "count"),
+                f"plan makes {length} payments{extra}, at most {MAX_INSTALLMENTS} are allowed; "
+                "lower count or choose a longer frequency",
+            )
+        return
+    count = len(block.schedule or [])
+    if count == 0:
+        yield Problem(SCHEDULE, "schedule has no payments; list 1 to 60 payments")
+    elif count > MAX_INSTALLMENTS:
+        yield Problem(
+            SCHEDULE,
+            f"schedule has {count} payments, at most {MAX_INSTALLMENTS} are allowed; "
+            "combine some of them",
+            at="key",
+        )
+
+
+@offer_rule("OFR316", "duplicate-installment-date")
+def duplicate_installment_date(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    Two payments of a schedule are due on the same date.
+
+    The marketplace charges at most one installment per day; two on one date are rejected.
+    Combine them into one payment, or move one. The finding points at the second.
+
+    Fails:
+
+        schedule:
+          - { date: 2027-01-15, amount: "30000.00" }
+          - { date: 2027-01-15, amount: "60000.00" }
+
+    Passes:
+
+        schedule:
+          - { date: 2027-01-15, amount: "30000.00" }
+          - { date: 2027-04-15, amount: "60000.00" }
+    """
+    block = _installments(ctx)
+    if block is None or block.schedule is None:
+        return
+    first: dict[object, int] = {}
+    for index, payment in enumerate(block.schedule):
+        if payment.date in first:
+            yield Problem(
+                (*SCHEDULE, index, "date"),
+                f"payment on {payment.date.isoformat()} has the same date as payment "
+                f"{first[payment.date] + 1}; combine them or move one",
+            )
+        else:
+            first[payment.date] = index

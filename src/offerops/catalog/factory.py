@@ -1,0 +1,101 @@
+"""Open the configured backend: the embedded emulator, an emulator over HTTP, or AWS.
+
+boto3 is imported only inside :func:`_boto3_clients`, so commands that never reach a backend
+(``offerops lint``) do not pay for it.
+
+botocore's own retries are off (one attempt in total) unless asked for: the embedded backend cannot
+retry inside botocore, so the reconciler owns the one retry policy (throttling, ResourceInUse,
+5xx) and it behaves the same on every backend.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from offerops.catalog.client import AgreementClient, CatalogClient
+from offerops.errors import ConfigError
+
+if TYPE_CHECKING:
+    from offerops.model.config import Backend
+
+DEFAULT_REGION = "us-east-1"
+
+
+def open_catalog(
+    backend: Backend, repo_root: Path, *, account: str, max_attempts: int = 1
+) -> tuple[CatalogClient, AgreementClient]:
+    """The Catalog and Agreement clients for ``backend``, acting as seller ``account``.
+
+    - ``emulator``: the engine in-process on ``repo_root / backend.path`` (directory created);
+    - ``http``: boto3 with ``endpoint_url=backend.endpoint``; unless credentials are set in the
+      environment (``AWS_ACCESS_KEY_ID``) or a ``profile`` is configured, the access key id is
+      ``account``, which the emulator reads as the calling account;
+    - ``aws``: boto3 with the standard credential chain (or ``profile``), ``backend.region`` or
+      ``$AWS_REGION``/``$AWS_DEFAULT_REGION`` (default us-east-1), ``backend.endpoint`` as an
+      override of the Catalog endpoint.
+
+    Close both clients when done.
+    """
+    if backend.kind == "emulator":
+        return _embedded(repo_root / backend.path, account)
+    if backend.kind == "http":
+        if not backend.endpoint:
+            raise ConfigError(
+                "backend.kind is http but backend.endpoint is not set",
+                hint="set backend.endpoint to the emulator URL, e.g. http://127.0.0.1:4666",
+            )
+        return _boto3_clients(backend, account=account, max_attempts=max_attempts, emulator=True)
+    return _boto3_clients(backend, account=account, max_attempts=max_attempts, emulator=False)
+
+
+def _embedded(db: Path, account: str) -> tuple[CatalogClient, AgreementClient]:
+    from offerops.catalog.embedded import EmbeddedAgreementClient, EmbeddedCatalogClient
+    from offerops.emulator.engine import Marketplace
+
+    db.parent.mkdir(parents=True, exist_ok=True)
+    marketplace = Marketplace(db)
+    return EmbeddedCatalogClient(marketplace, account), EmbeddedAgreementClient(
+        marketplace, account
+    )
+
+
+def region_for(backend: Backend) -> str:
+    """The region: configured, else from the environment, else us-east-1."""
+    return (
+        backend.region
+        or os.environ.get("AWS_REGION")
+        or os.environ.get("AWS_DEFAULT_REGION")
+        or DEFAULT_REGION
+    )
+
+
+def _boto3_clients(
+    backend: Backend, *, account: str, max_attempts: int, emulator: bool
+) -> tuple[CatalogClient, AgreementClient]:
+    import boto3
+    from botocore.config import Config
+
+    session = boto3.Session(**_session_args(backend, account, emulator=emulator))
+    config = Config(retries={"total_max_attempts": max_attempts, "mode": "standard"})
+    catalog: CatalogClient = session.client(
+        "marketplace-catalog", endpoint_url=backend.endpoint, config=config
+    )
+    agreement_endpoint = backend.endpoint if emulator else None
+    agreement = session.client(
+        "marketplace-agreement", endpoint_url=agreement_endpoint, config=config
+    )
+    return catalog, cast(AgreementClient, agreement)
+
+
+def _session_args(backend: Backend, account: str, *, emulator: bool) -> dict[str, Any]:
+    args: dict[str, Any] = {"region_name": region_for(backend)}
+    if backend.profile:
+        args["profile_name"] = backend.profile
+    elif emulator and not os.environ.get("AWS_ACCESS_KEY_ID"):
+        from offerops.emulator.accounts import EMULATOR_SECRET_KEY, access_key_for
+
+        args["aws_access_key_id"] = access_key_for(account)
+        args["aws_secret_access_key"] = EMULATOR_SECRET_KEY
+    return args

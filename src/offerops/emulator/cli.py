@@ -1,0 +1,552 @@
+"""``offerops emulator``: serve the emulator over HTTP, seed products, act as a buyer.
+
+The lead's CLI registers :data:`emulator_group` with ``cli.add_command(emulator_group)``; it also
+runs on its own (``python -m`` or click's test runner). Commands only parse options and call the
+modules; every expected failure is a ``click.ClickException`` (a one-line message, exit 1; bad usage
+exits 2), so no traceback reaches the terminal.
+
+Buyer helpers work either on the database directly (``--db``, default: the repository's) or on a
+running server (``--endpoint URL``), where they use the emulator-only ``/_offerops/`` endpoints and
+the Agreement API, signed with the buyer's account as access key id.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+import click
+
+from offerops.emulator import urls
+from offerops.emulator.accounts import DEFAULT_SELLER_ACCOUNT
+
+if TYPE_CHECKING:
+    from offerops.emulator.faults import FaultConfig
+    from offerops.emulator.server import EmulatorHTTPServer
+    from offerops.model.config import Config
+
+CONFIG_NAME = "offerops.yaml"
+DEFAULT_DB = ".offerops/marketplace.sqlite"
+ACCOUNT_PATTERN = r"^\d{12}$"
+
+T = TypeVar("T")
+
+
+class EmulatorCommandError(click.ClickException):
+    """An expected failure: printed as one line, exit status 1."""
+
+    exit_code = 1
+
+
+# --- where things are -------------------------------------------------------------------------
+
+
+def load_config(path: Path) -> Config:
+    """offerops.yaml as a :class:`Config` (to be swapped for the repository loader)."""
+    from pydantic import ValidationError
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    from offerops.model.config import Config
+
+    try:
+        data = YAML(typ="safe", pure=False).load(path.read_text(encoding="utf-8"))
+        return Config.model_validate(data)
+    except OSError as error:
+        raise EmulatorCommandError(f"cannot read {path}: {error.strerror}") from None
+    except YAMLError as error:
+        raise EmulatorCommandError(f"{path} is not valid YAML: {error}") from None
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise EmulatorCommandError(
+            f"{path}: {where}: {first['msg']} (run `offerops lint` for every problem)"
+        ) from None
+
+
+def _find_config(start: Path) -> Path | None:
+    start = start.resolve()
+    for directory in (start, *start.parents):
+        if (directory / CONFIG_NAME).is_file():
+            return directory / CONFIG_NAME
+    return None
+
+
+def _root_option() -> Path | None:
+    """The main CLI's ``--root`` when this group runs under it."""
+    context = click.get_current_context(silent=True)
+    while context is not None:
+        root = getattr(context.obj, "_root", None)
+        if isinstance(root, Path):
+            return root
+        context = context.parent
+    return None
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The database and seller account commands default to, from the nearest offerops.yaml."""
+
+    db: Path
+    seller: str
+    config: Path | None
+
+
+def workspace(db: Path | None, account: str | None) -> Workspace:
+    """Resolve ``--db``/``--account`` defaults: the repository's backend path and seller."""
+    root = _root_option()
+    config_path = (root / CONFIG_NAME) if root else _find_config(Path.cwd())
+    if config_path is None or not config_path.is_file():
+        return Workspace(db or Path(DEFAULT_DB), account or DEFAULT_SELLER_ACCOUNT, None)
+    config = load_config(config_path)
+    default_db = config_path.parent / config.backend.path
+    return Workspace(db or default_db, account or config.seller.accountId, config_path)
+
+
+@dataclass(frozen=True)
+class FaultFlags:
+    """The fault-injection flags of ``serve``, as given."""
+
+    latency_ms: float = 0.0
+    throttle_rate: float = 0.0
+    error_rate: float = 0.0
+    server_fault_rate: float = 0.0
+    rate_limits: bool = False
+    seed: int | None = None
+
+    def config(self) -> FaultConfig | None:
+        """The engine's :class:`FaultConfig`, or None when nothing is injected."""
+        from dataclasses import asdict
+
+        from offerops.emulator.faults import FaultConfig
+
+        flags = asdict(self)
+        if not any(value for name, value in flags.items() if name != "seed"):
+            return None
+        return FaultConfig(**flags)
+
+
+# --- the group --------------------------------------------------------------------------------
+
+
+@click.group("emulator")
+def emulator_group() -> None:
+    """Run the local marketplace emulator and act as a buyer on it."""
+
+
+_db_option = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The emulator database (default: the repository's backend.path).",
+)
+_account_pattern = click.option(
+    "--as",
+    "account",
+    required=True,
+    metavar="ACCOUNT",
+    callback=lambda _ctx, _param, value: _account(value),
+    help="The buyer's 12-digit AWS account id.",
+)
+_endpoint_option = click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Use a running emulator server (offerops emulator serve) instead of --db.",
+)
+_json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+
+
+def _account(value: str) -> str:
+    if not value.isdigit() or len(value) != 12:
+        raise click.BadParameter(f"an AWS account id has 12 digits, got {value!r}")
+    return value
+
+
+def _rate(_ctx: click.Context, _param: click.Parameter, value: float) -> float:
+    if not 0.0 <= value <= 1.0:
+        raise click.BadParameter(f"must be between 0 and 1, got {value}")
+    return value
+
+
+@emulator_group.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=4666, show_default=True, type=click.IntRange(0, 65535))
+@_db_option
+@click.option(
+    "--account",
+    metavar="ACCOUNT",
+    help="Account of requests whose access key id has no 12-digit number (default: the seller).",
+)
+@click.option("--latency-ms", default=0.0, type=click.FloatRange(0), help="Added to every call.")
+@click.option(
+    "--changeset-seconds",
+    default=0.0,
+    type=click.FloatRange(0),
+    help="How long a change set stays PREPARING/APPLYING (0: done at the next read).",
+)
+@click.option(
+    "--throttle-rate",
+    default=0.0,
+    type=float,
+    callback=_rate,
+    help="Fraction 0..1 of calls answered with 429 ThrottlingException.",
+)
+@click.option(
+    "--error-rate",
+    default=0.0,
+    type=float,
+    callback=_rate,
+    help="Fraction 0..1 of calls answered with 500 InternalServiceException.",
+)
+@click.option(
+    "--server-fault-rate",
+    default=0.0,
+    type=float,
+    callback=_rate,
+    help="Fraction 0..1 of change sets that end FAILED with SERVER_FAULT.",
+)
+@click.option("--rate-limits", is_flag=True, help="Enforce the documented per-account quotas.")
+@click.option("--seed", type=int, help="Random seed for the injected faults (reproducible runs).")
+@click.option("--region", default="us-east-1", show_default=True, help="Region in ARNs.")
+def serve(
+    host: str,
+    port: int,
+    db: Path | None,
+    account: str | None,
+    latency_ms: float,
+    changeset_seconds: float,
+    throttle_rate: float,
+    error_rate: float,
+    server_fault_rate: float,
+    rate_limits: bool,
+    seed: int | None,
+    region: str,
+) -> None:
+    """Serve the Catalog and Agreement APIs over HTTP (boto3/AWS CLI with --endpoint-url).
+
+    The calling account is the 12-digit number in the request's access key id (any secret works);
+    other requests act as the seller. See docs/emulator-http.md.
+    """
+    import logging
+
+    from offerops.emulator.server import serve as run_server
+
+    where = workspace(db, account and _account(account))
+    faults = FaultFlags(
+        latency_ms, throttle_rate, error_rate, server_fault_rate, rate_limits, seed
+    ).config()
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(
+            f"warning: listening on {host}: the emulator checks no credentials, so anyone who "
+            "can reach it can change its state",
+            err=True,
+        )
+    ready = _announce(where)
+    with _backend_errors():
+        try:
+            run_server(
+                host,
+                port,
+                where.db,
+                default_account=where.seller,
+                processing_seconds=changeset_seconds,
+                faults=faults,
+                region=region,
+                on_ready=ready,
+            )
+        except OSError as error:
+            raise EmulatorCommandError(
+                f"cannot listen on {host}:{port}: {error.strerror or error}"
+            ) from None
+
+
+def _announce(where: Workspace) -> Callable[[EmulatorHTTPServer], None]:
+    def ready(server: EmulatorHTTPServer) -> None:
+        click.echo(f"offerops emulator on {server.url} (database {where.db})")
+        click.echo(
+            f"  seller account {where.seller}; act as another account with "
+            "AWS_ACCESS_KEY_ID=<12-digit account id>"
+        )
+        click.echo(
+            f"  aws marketplace-catalog list-entities --endpoint-url {server.url} "
+            "--catalog AWSMarketplace --entity-type Offer"
+        )
+        click.echo("  Ctrl-C stops it")
+
+    return ready
+
+
+@emulator_group.command()
+@_db_option
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="offerops.yaml (default: the nearest one).",
+)
+def seed(db: Path | None, config_path: Path | None) -> None:
+    """Create the products of offerops.yaml in the emulator, owned by the seller account."""
+    where = workspace(db, None)
+    path = config_path or where.config
+    if path is None:
+        raise EmulatorCommandError(
+            f"no {CONFIG_NAME} found here or above; pass --config FILE or run in a repository"
+        )
+    config = load_config(path)
+    with _local(where.db) as market, _backend_errors():
+        market.seed_products(config.seller.accountId, dict(config.products))
+    names = ", ".join(product.id for product in config.products.values())
+    click.echo(f"seeded {len(config.products)} products for {config.seller.accountId}: {names}")
+
+
+@emulator_group.command()
+@_account_pattern
+@_db_option
+@_endpoint_option
+@_json_option
+def offers(account: str, db: Path | None, endpoint: str | None, as_json: bool) -> None:
+    """List the released offers an account can see and accept."""
+    with _buyer(db, endpoint) as buyer, _backend_errors():
+        found = buyer.offers(account)
+    if as_json:
+        click.echo(json.dumps(found, indent=2, default=str))
+        return
+    if not found:
+        click.echo(f"no offers for {account}")
+        return
+    for offer in found:
+        click.echo(_offer_line(offer))
+
+
+@emulator_group.command()
+@click.argument("offer_id")
+@_account_pattern
+@click.option("--po", "purchase_order", metavar="NUMBER", help="Purchase order number.")
+@_db_option
+@_endpoint_option
+@_json_option
+def accept(
+    offer_id: str,
+    account: str,
+    purchase_order: str | None,
+    db: Path | None,
+    endpoint: str | None,
+    as_json: bool,
+) -> None:
+    """Accept OFFER_ID as a buyer, which creates an agreement."""
+    with _buyer(db, endpoint) as buyer, _backend_errors():
+        result = buyer.accept(account, offer_id, purchase_order)
+    if as_json:
+        click.echo(json.dumps(result, indent=2, default=str))
+        return
+    agreement = _first(result, "agreementId", "AgreementId") or "an agreement"
+    click.echo(f"{account} accepted {offer_id}: {agreement}")
+
+
+@emulator_group.command()
+@_account_pattern
+@_db_option
+@_endpoint_option
+@_json_option
+def agreements(account: str, db: Path | None, endpoint: str | None, as_json: bool) -> None:
+    """List the agreements an account has accepted."""
+    with _buyer(db, endpoint) as buyer, _backend_errors():
+        found = buyer.agreements(account)
+    if as_json:
+        click.echo(json.dumps(found, indent=2, default=str))
+        return
+    if not found:
+        click.echo(f"no agreements for {account}")
+        return
+    for agreement in found:
+        click.echo(_agreement_line(agreement))
+
+
+# --- rendering --------------------------------------------------------------------------------
+
+
+def _first(record: dict[str, Any], *keys: str) -> Any:
+    return next((record[key] for key in keys if record.get(key) not in (None, "")), None)
+
+
+def _offer_line(offer: dict[str, Any]) -> str:
+    offer_id = _first(offer, "Id", "OfferId", "EntityId", "offerId") or "?"
+    name = _first(offer, "Name", "name") or ""
+    product = _first(offer, "ProductId", "productId") or ""
+    expires = _first(offer, "AvailabilityEndDate", "ExpirationDate", "availabilityEndDate") or ""
+    return "  ".join(str(part) for part in (offer_id, product, expires, name) if part)
+
+
+def _agreement_line(agreement: dict[str, Any]) -> str:
+    summary = agreement.get("proposalSummary") or {}
+    parts = (
+        agreement.get("agreementId", "?"),
+        agreement.get("status", ""),
+        summary.get("offerId", ""),
+        f"seller {(agreement.get('proposer') or {}).get('accountId', '?')}",
+        f"ends {agreement['endTime']}" if agreement.get("endTime") else "",
+    )
+    return "  ".join(str(part) for part in parts if part)
+
+
+# --- buyer backends ---------------------------------------------------------------------------
+
+
+class Buyer(Protocol):
+    """What the buyer helpers need, on a database or on a server."""
+
+    def offers(self, account: str) -> list[dict[str, Any]]: ...
+
+    def accept(self, account: str, offer_id: str, purchase_order: str | None) -> dict[str, Any]: ...
+
+    def agreements(self, account: str) -> list[dict[str, Any]]: ...
+
+
+def _acceptor_search(next_token: str | None) -> dict[str, Any]:
+    request: dict[str, Any] = {
+        "catalog": "AWSMarketplace",
+        "filters": [
+            {"name": "PartyType", "values": ["Acceptor"]},
+            {"name": "AgreementType", "values": ["PurchaseAgreement"]},
+        ],
+    }
+    if next_token:
+        request["nextToken"] = next_token
+    return request
+
+
+def _all_agreements(search: Callable[[dict[str, Any]], dict[str, Any]]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    token: str | None = None
+    while True:
+        page = search(_acceptor_search(token))
+        found.extend(page.get("agreementViewSummaries") or [])
+        token = page.get("nextToken")
+        if not token:
+            return found
+
+
+@dataclass
+class LocalBuyer:
+    """Buyer helpers on the engine in-process."""
+
+    market: Any
+
+    def offers(self, account: str) -> list[dict[str, Any]]:
+        return list(self.market.list_offers_for_buyer(account))
+
+    def accept(self, account: str, offer_id: str, purchase_order: str | None) -> dict[str, Any]:
+        return dict(self.market.accept_offer(account, offer_id, purchase_order))
+
+    def agreements(self, account: str) -> list[dict[str, Any]]:
+        return _all_agreements(
+            lambda request: self.market.call("SearchAgreements", account, request)
+        )
+
+
+@dataclass
+class RemoteBuyer:
+    """Buyer helpers on a running server (emulator endpoints + the Agreement API)."""
+
+    endpoint: str
+
+    def offers(self, account: str) -> list[dict[str, Any]]:
+        result = self._post(urls.EMULATOR_PREFIX + "ListOffersForBuyer", account, {})
+        return list(result.get("Offers") or [])
+
+    def accept(self, account: str, offer_id: str, purchase_order: str | None) -> dict[str, Any]:
+        body: dict[str, Any] = {"OfferId": offer_id}
+        if purchase_order:
+            body["PurchaseOrder"] = purchase_order
+        return self._post(urls.EMULATOR_PREFIX + "AcceptOffer", account, body)
+
+    def agreements(self, account: str) -> list[dict[str, Any]]:
+        target = f"{urls.AGREEMENT_TARGET_PREFIX}.SearchAgreements"
+        return _all_agreements(lambda request: self._post("/", account, request, target=target))
+
+    def _post(
+        self, path: str, account: str, body: dict[str, Any], *, target: str | None = None
+    ) -> dict[str, Any]:
+        headers = {
+            "Content-Type": urls.AGREEMENT_CONTENT_TYPE if target else "application/json",
+            "Authorization": f"AWS4-HMAC-SHA256 Credential={account}/emulator",
+        }
+        if target:
+            headers["X-Amz-Target"] = target
+        request = urllib.request.Request(
+            self.endpoint.rstrip("/") + path,
+            data=json.dumps(body).encode("utf-8"),
+            headers=headers,
+            method="POST",
+        )
+        return _send(request, self.endpoint)
+
+
+def _send(request: urllib.request.Request, endpoint: str) -> dict[str, Any]:
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return dict(json.loads(response.read() or b"{}"))
+    except urllib.error.HTTPError as error:
+        with error:
+            raise EmulatorCommandError(_http_error_message(error)) from None
+    except (urllib.error.URLError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise EmulatorCommandError(f"cannot reach the emulator at {endpoint}: {reason}") from None
+
+
+def _http_error_message(error: urllib.error.HTTPError) -> str:
+    try:
+        body = json.loads(error.read() or b"{}")
+    except ValueError:
+        body = {}
+    code = error.headers.get("x-amzn-ErrorType") or body.get("__type") or str(error.code)
+    message = body.get("Message") or body.get("message") or error.reason
+    return f"{code}: {message}"
+
+
+@contextmanager
+def _local(db: Path) -> Iterator[Any]:
+    import sqlite3
+
+    from offerops.emulator.server import open_marketplace
+
+    try:
+        market = open_marketplace(db)
+    except (sqlite3.Error, RuntimeError, OSError) as error:
+        raise EmulatorCommandError(f"cannot open the emulator database {db}: {error}") from None
+    try:
+        yield market
+    finally:
+        close = getattr(market, "close", None)
+        if callable(close):
+            close()
+
+
+@contextmanager
+def _buyer(db: Path | None, endpoint: str | None) -> Iterator[Buyer]:
+    if endpoint and db:
+        raise click.UsageError("give --db or --endpoint, not both")
+    if endpoint:
+        yield RemoteBuyer(endpoint)
+        return
+    where = workspace(db, None)
+    with _local(where.db) as market:
+        yield LocalBuyer(market)
+
+
+@contextmanager
+def _backend_errors() -> Iterator[None]:
+    """Engine errors become one-line messages, e.g. ``ResourceNotFoundException: ...``."""
+    from offerops.emulator.exceptions import CatalogError
+
+    try:
+        yield
+    except CatalogError as error:
+        raise EmulatorCommandError(f"{error.code}: {error.message}") from None

@@ -1,0 +1,197 @@
+"""SQLite persistence: one file, schema on first use, WAL, and one transaction per mutation.
+
+Each engine call opens its own connection and closes it before returning, so the store is safe
+across threads and processes without a Python-level lock and never leaks a connection. Mutations run
+inside ``BEGIN IMMEDIATE`` (the writer lock is taken up front, so two writers never deadlock on a
+lock upgrade and the busy timeout applies); reads run in a deferred transaction, which in WAL mode
+is a consistent snapshot that never blocks writers. A crash or an exception rolls the whole
+transaction back: a change set is applied entirely or not at all.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 30_000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS products (
+    product_id TEXT PRIMARY KEY,
+    account TEXT NOT NULL,
+    product_type TEXT NOT NULL,
+    name TEXT,
+    dimensions TEXT NOT NULL                -- JSON {key: "Entitled" | "ExternallyMetered"}
+);
+CREATE TABLE IF NOT EXISTS resale_authorizations (
+    id TEXT PRIMARY KEY,
+    isv_account TEXT NOT NULL,
+    reseller_account TEXT NOT NULL,
+    product_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    status TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS offers (
+    id TEXT PRIMARY KEY,
+    account TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    name TEXT,
+    product_id TEXT NOT NULL,
+    resale_authorization_id TEXT,
+    state TEXT NOT NULL,
+    release_date TEXT,                      -- DateTimeISO8601, sortable
+    availability_end TEXT,                  -- DateTimeISO8601 (midnight of the end date)
+    buyer_accounts TEXT NOT NULL,           -- comma-separated, for wildcard filters and sorting
+    targeting TEXT NOT NULL,                -- comma-separated OfferTargetingString values
+    last_modified TEXT NOT NULL,            -- DateTimeISO8601
+    details TEXT NOT NULL                   -- the DetailsDocument as JSON
+);
+CREATE INDEX IF NOT EXISTS offers_by_id ON offers (account, id);
+CREATE INDEX IF NOT EXISTS offers_by_modified ON offers (account, last_modified, id);
+CREATE INDEX IF NOT EXISTS offers_by_name ON offers (account, name, id);
+CREATE INDEX IF NOT EXISTS offers_by_product ON offers (account, product_id, id);
+CREATE INDEX IF NOT EXISTS offers_by_end ON offers (account, availability_end, id);
+CREATE INDEX IF NOT EXISTS offers_by_state ON offers (account, state, id);
+CREATE TABLE IF NOT EXISTS offer_buyers (
+    buyer TEXT NOT NULL,
+    offer_id TEXT NOT NULL,
+    PRIMARY KEY (buyer, offer_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS change_sets (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    account TEXT NOT NULL,
+    name TEXT,
+    intent TEXT NOT NULL,
+    status TEXT NOT NULL,                   -- PREPARING (until due), SUCCEEDED, FAILED, CANCELLED
+    start_time REAL NOT NULL,
+    applying_at REAL NOT NULL,              -- shown as APPLYING from here on
+    apply_at REAL NOT NULL,                 -- processed (validated and applied) from here on
+    end_time REAL,
+    failure_code TEXT,
+    failure_description TEXT,
+    server_fault INTEGER NOT NULL,
+    token TEXT,
+    request_hash TEXT NOT NULL,
+    changes TEXT NOT NULL                   -- JSON list of the submitted changes + outcome
+);
+CREATE UNIQUE INDEX IF NOT EXISTS change_sets_by_token ON change_sets (account, token)
+    WHERE token IS NOT NULL;
+CREATE INDEX IF NOT EXISTS change_sets_due ON change_sets (status, apply_at);
+CREATE INDEX IF NOT EXISTS change_sets_by_start ON change_sets (account, start_time, seq);
+CREATE TABLE IF NOT EXISTS change_set_entities (
+    entity_id TEXT NOT NULL,
+    change_set_id TEXT NOT NULL,
+    PRIMARY KEY (entity_id, change_set_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS change_set_entities_by_set ON change_set_entities (change_set_id);
+CREATE TABLE IF NOT EXISTS tags (
+    arn TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (arn, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS agreements (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    offer_id TEXT NOT NULL,
+    proposer TEXT NOT NULL,
+    acceptor TEXT NOT NULL,
+    product_id TEXT NOT NULL,
+    product_type TEXT NOT NULL,
+    acceptance_time REAL NOT NULL,
+    start_time REAL NOT NULL,
+    end_time REAL,
+    purchase_order TEXT,
+    terms TEXT NOT NULL,                    -- JSON: the offer's Terms, frozen at acceptance
+    renews INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS agreements_by_proposer ON agreements (proposer, seq);
+CREATE INDEX IF NOT EXISTS agreements_by_acceptor ON agreements (acceptor, seq);
+"""
+
+TABLES = (
+    "products",
+    "resale_authorizations",
+    "offers",
+    "offer_buyers",
+    "change_sets",
+    "change_set_entities",
+    "tags",
+    "agreements",
+)
+
+
+class Store:
+    """The emulator's database file."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self._create_schema()
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(
+            self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+        )
+        connection.row_factory = sqlite3.Row
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        return connection
+
+    def _create_schema(self) -> None:
+        connection = self._connect()
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            with self._transaction(connection, "BEGIN IMMEDIATE"):
+                version = connection.execute("PRAGMA user_version").fetchone()[0]
+                if version > SCHEMA_VERSION:
+                    raise RuntimeError(
+                        f"{self.path} was written by a newer offerops emulator "
+                        f"(schema {version}, this one knows {SCHEMA_VERSION})"
+                    )
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        connection.execute(statement)
+                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        finally:
+            connection.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A connection inside ``BEGIN IMMEDIATE``: committed on success, rolled back on error."""
+        connection = self._connect()
+        try:
+            with self._transaction(connection, "BEGIN IMMEDIATE"):
+                yield connection
+        finally:
+            connection.close()
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A connection inside a deferred transaction: a consistent snapshot for several reads."""
+        connection = self._connect()
+        try:
+            with self._transaction(connection, "BEGIN"):
+                yield connection
+        finally:
+            connection.close()
+
+    @staticmethod
+    @contextmanager
+    def _transaction(connection: sqlite3.Connection, begin: str) -> Iterator[None]:
+        connection.execute(begin)
+        try:
+            yield
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+    def reset(self) -> None:
+        """Delete every row (the schema stays)."""
+        with self.write() as connection:
+            for table in TABLES:
+                connection.execute(f"DELETE FROM {table}")

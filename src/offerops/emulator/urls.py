@@ -1,0 +1,126 @@
+"""The wire routing table: which HTTP request is which API operation.
+
+Copied from the botocore service models: ``marketplace-catalog/2018-09-17`` is rest-json (one
+method and path per operation, some members in the query string), and
+``marketplace-agreement/2020-03-01`` is json-1.0 (``POST /`` with the operation in
+``X-Amz-Target``). The table is static so the server
+does not load botocore at start-up; ``tests/emulator/test_server_routing.py`` checks it against the
+installed models, so a drift is a test failure rather than a silent 404.
+
+Emulator-only endpoints (a buyer's view, seeding, reset) live under :data:`EMULATOR_PREFIX`, a path
+the real service never uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+
+@dataclass(frozen=True)
+class Route:
+    """One rest-json operation: its method and path, and which members travel in the query."""
+
+    operation: str
+    method: str
+    path: str
+    required: tuple[str, ...] = ()
+    query: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """Query-string name (lower camelCase on the wire) -> botocore member name (PascalCase)."""
+
+    def wire_name(self, member: str) -> str:
+        """The name the caller used for ``member``: the query name, or the body member name."""
+        for name, target in self.query.items():
+            if target == member:
+                return name
+        return member
+
+
+def _query(**names: str) -> Mapping[str, str]:
+    return MappingProxyType(dict(names))
+
+
+_CATALOG_CS = _query(catalog="Catalog", changeSetId="ChangeSetId")
+
+CATALOG_ROUTES: tuple[Route, ...] = (
+    Route("StartChangeSet", "POST", "/StartChangeSet", ("Catalog", "ChangeSet")),
+    Route(
+        "DescribeChangeSet", "GET", "/DescribeChangeSet", ("Catalog", "ChangeSetId"), _CATALOG_CS
+    ),
+    Route("ListChangeSets", "POST", "/ListChangeSets", ("Catalog",)),
+    Route("CancelChangeSet", "PATCH", "/CancelChangeSet", ("Catalog", "ChangeSetId"), _CATALOG_CS),
+    Route(
+        "DescribeEntity",
+        "GET",
+        "/DescribeEntity",
+        ("Catalog", "EntityId"),
+        _query(catalog="Catalog", entityId="EntityId"),
+    ),
+    Route("BatchDescribeEntities", "POST", "/BatchDescribeEntities", ("EntityRequestList",)),
+    Route("ListEntities", "POST", "/ListEntities", ("Catalog", "EntityType")),
+    Route("TagResource", "POST", "/TagResource", ("ResourceArn", "Tags")),
+    Route("UntagResource", "POST", "/UntagResource", ("ResourceArn", "TagKeys")),
+    Route("ListTagsForResource", "POST", "/ListTagsForResource", ("ResourceArn",)),
+)
+"""The Catalog API operations the emulator implements."""
+
+UNSUPPORTED_CATALOG_PATHS: frozenset[str] = frozenset(
+    {
+        "/GetResourcePolicy",
+        "/PutResourcePolicy",
+        "/DeleteResourcePolicy",
+        "/DescribeAssessment",
+        "/ListAssessments",
+    }
+)
+"""Real Catalog API paths the emulator knows but does not implement (answered with 501)."""
+
+CATALOG_ROUTES_BY_PATH: Mapping[str, Route] = MappingProxyType(
+    {route.path: route for route in CATALOG_ROUTES}
+)
+
+AGREEMENT_TARGET_PREFIX = "AWSMPCommerceService_v20200301"
+AGREEMENT_CONTENT_TYPE = "application/x-amz-json-1.0"
+
+AGREEMENT_OPERATIONS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "SearchAgreements": (),
+        "DescribeAgreement": ("agreementId",),
+        "GetAgreementTerms": ("agreementId",),
+    }
+)
+"""Agreement API operation -> required members (camelCase, as in the model)."""
+
+AGREEMENT_ERROR_STATUS: Mapping[str, int] = MappingProxyType(
+    {
+        "ValidationException": 400,
+        "AccessDeniedException": 403,
+        "ResourceNotFoundException": 404,
+        "ConflictException": 409,
+        "ThrottlingException": 429,
+        "InternalServerException": 500,
+        "ServiceQuotaExceededException": 402,
+    }
+)
+"""HTTP status of each Agreement API error, from the model (they differ from the Catalog API's)."""
+
+AGREEMENT_ERROR_RENAMES: Mapping[str, str] = MappingProxyType(
+    {"InternalServiceException": "InternalServerException"}
+)
+"""Catalog error codes the engine raises that the Agreement API spells differently."""
+
+EMULATOR_PREFIX = "/_offerops/"
+
+EMULATOR_ROUTES: tuple[Route, ...] = (
+    Route("Health", "GET", "/_offerops/health"),
+    Route("ListOffersForBuyer", "POST", "/_offerops/ListOffersForBuyer"),
+    Route("AcceptOffer", "POST", "/_offerops/AcceptOffer", ("OfferId",)),
+    Route("SeedProducts", "POST", "/_offerops/SeedProducts", ("Products",)),
+    Route("Reset", "POST", "/_offerops/Reset"),
+)
+"""Emulator-only operations; the caller's account comes from the access key id like any call."""
+
+EMULATOR_ROUTES_BY_PATH: Mapping[str, Route] = MappingProxyType(
+    {route.path: route for route in EMULATOR_ROUTES}
+)

@@ -1,0 +1,105 @@
+"""Open the git repository around an offers repository and read files at a base revision.
+
+Everything that touches git goes through here, so error messages for a missing repository or an
+unknown revision read the same from every command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+from offerops.errors import UsageError
+
+if TYPE_CHECKING:
+    from git import Repo
+
+
+@dataclass(frozen=True)
+class GitView:
+    """An offers repository inside a git work tree: where it sits, and the base revision."""
+
+    repo: Repo
+    prefix: str
+    """The offers repository's path inside the work tree (``""`` at the top, else ``a/b/``)."""
+    base: str
+    """The commit compared with: the merge base of REF and HEAD (what a pull request changes)."""
+    ref: str
+
+    def to_root(self, toplevel_path: str) -> str | None:
+        """A work-tree path as a path relative to the offers repository, or None when outside."""
+        if not toplevel_path.startswith(self.prefix):
+            return None
+        return toplevel_path[len(self.prefix) :]
+
+    def read_at_base(self, relpath: str) -> bytes | None:
+        """The content of ``relpath`` (relative to the offers repository) at the base commit."""
+        from git import GitCommandError
+
+        try:
+            data: bytes = self.repo.git.show(
+                f"{self.base}:{self.prefix}{relpath}", stdout_as_string=False
+            )
+        except GitCommandError:
+            return None
+        return data
+
+
+@contextmanager
+def open_view(root: Path, ref: str) -> Iterator[GitView]:
+    """Open the git repository holding ``root`` and resolve ``ref``; closed on exit.
+
+    Raises UsageError (exit 2) for a directory outside git or a revision git does not know.
+    """
+    repo = _open_repo(root)
+    try:
+        base = _resolve_base(repo, ref)
+        toplevel = Path(str(repo.working_tree_dir)).resolve()
+        inside = root.resolve().relative_to(toplevel).as_posix()
+        prefix = "" if inside == "." else f"{inside}/"
+        yield GitView(repo=repo, prefix=prefix, base=base, ref=ref)
+    finally:
+        repo.close()
+
+
+def _open_repo(root: Path) -> Repo:
+    import git
+
+    try:
+        return git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise UsageError(
+            f"{root} is not inside a git repository; --changed-since compares with git history",
+            hint="run it in a clone of the offers repository, or lint without --changed-since",
+        ) from None
+    except git.GitCommandNotFound:  # pragma: no cover - git is on every supported machine
+        raise UsageError("git is not installed; --changed-since needs it") from None
+
+
+def _resolve_base(repo: Repo, ref: str) -> str:
+    """The merge base of ``ref`` and HEAD, or ``ref`` itself when HEAD has no common history."""
+    from git import GitCommandError
+
+    if ref.startswith("-"):
+        raise UsageError(f'"{ref}" is not a git revision')
+    try:
+        commit: str = repo.git.rev_parse("--verify", "--quiet", f"{ref}^{{commit}}")
+    except GitCommandError:
+        raise UsageError(
+            f'unknown git revision "{ref}"',
+            hint="fetch it first (git fetch origin main); in GitHub Actions check out with "
+            "fetch-depth: 0",
+        ) from None
+    try:
+        base: str = repo.git.merge_base(commit, "HEAD")
+    except GitCommandError:  # unrelated histories, or no HEAD yet: compare with REF itself
+        return commit
+    return base.strip() or commit
+
+
+def posix(path: str) -> str:
+    """A repository path without ``./`` and with forward slashes."""
+    return PurePosixPath(path.replace("\\", "/")).as_posix().removeprefix("./")

@@ -1,0 +1,82 @@
+"""``offerops status``: what each offer looks like to buyers, and who accepted it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from offerops.reconcile.actual import ActualOffer
+from offerops.reconcile.retry import RetryPolicy
+
+OFFER_URL = "https://aws.amazon.com/marketplace/procurement?productId={product}&offerId={offer}"
+
+
+@dataclass(frozen=True)
+class Agreement:
+    agreement_id: str
+    buyer: str
+    accepted: str
+    status: str
+
+
+@dataclass(frozen=True)
+class OfferStatus:
+    key: str | None
+    offer_id: str
+    name: str
+    state: str
+    expires_on: date | None
+    buyers: tuple[str, ...]
+    url: str
+    agreements: tuple[Agreement, ...] = field(default=())
+
+
+def state_of(offer: ActualOffer, today: date) -> str:
+    """draft, active or expired, as a seller thinks of it."""
+    if not offer.released:
+        return "draft"
+    return "expired" if offer.expired(today) else "active"
+
+
+def offer_status(
+    offer: ActualOffer, agreements_client: Any, retry: RetryPolicy, today: date
+) -> OfferStatus:
+    targeting = offer.docs.get("UpdateTargeting", {}).get("PositiveTargeting", {})
+    return OfferStatus(
+        key=offer.key,
+        offer_id=offer.offer_id,
+        name=offer.name,
+        state=state_of(offer, today),
+        expires_on=offer.expires_on,
+        buyers=tuple(targeting.get("BuyerAccounts", [])),
+        url=OFFER_URL.format(product=offer.product_id, offer=offer.offer_id),
+        agreements=tuple(_agreements(offer.offer_id, agreements_client, retry)),
+    )
+
+
+def _agreements(offer_id: str, client: Any, retry: RetryPolicy) -> list[Agreement]:
+    """Agreements made from this offer (SearchAgreements as the proposer)."""
+    request: dict[str, Any] = {
+        "catalog": "AWSMarketplace",
+        "filters": [
+            {"name": "PartyType", "values": ["Proposer"]},
+            {"name": "AgreementType", "values": ["PurchaseAgreement"]},
+            {"name": "OfferId", "values": [offer_id]},
+        ],
+    }
+    found = []
+    while True:
+        page = retry.call(client.search_agreements, **request)
+        for summary in page.get("agreementViewSummaries", []):
+            found.append(
+                Agreement(
+                    agreement_id=str(summary.get("agreementId")),
+                    buyer=str((summary.get("acceptor") or {}).get("accountId", "")),
+                    accepted=str(summary.get("acceptanceTime", ""))[:19],
+                    status=str(summary.get("status", "")),
+                )
+            )
+        if not page.get("nextToken"):
+            return found
+        request["nextToken"] = page["nextToken"]

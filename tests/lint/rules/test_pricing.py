@@ -1,0 +1,302 @@
+"""OFR3xx pricing rules, as example tables: a valid offer with one thing changed."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from support import CONFIG, CONTRACT_OFFER, INSTALLMENT_OFFER, USAGE_OFFER, Case, run_case
+
+SCHEDULE = """\
+      schedule:
+        - { date: 2027-01-15, amount: "30000.00" }
+        - { date: 2027-04-15, amount: "30000.00" }
+        - { date: 2027-07-15, amount: "30000.00" }
+"""
+
+
+def plan(text: str, total: str = "90000.00") -> str:
+    """INSTALLMENT_OFFER with a generated plan (one line, 20) instead of the schedule."""
+    offer = INSTALLMENT_OFFER.replace(SCHEDULE, f"      plan: {{ {text} }}\n")
+    return offer.replace('total: "90000.00"', f'total: "{total}"')
+
+
+def schedule(*payments: tuple[str, str], total: str = "90000.00") -> str:
+    """INSTALLMENT_OFFER with the given payments (lines 21...) and total."""
+    rows = "".join(f'        - {{ date: {day}, amount: "{amount}" }}\n' for day, amount in payments)
+    offer = INSTALLMENT_OFFER.replace(SCHEDULE, "      schedule:\n" + rows)
+    return offer.replace('total: "90000.00"', f'total: "{total}"')
+
+
+def daily(count: int) -> list[tuple[str, str]]:
+    """``count`` payments of 100.00, one a day from 2027-01-15 (after the offer expires)."""
+    first = date(2027, 1, 15)
+    return [((first + timedelta(days=n)).isoformat(), "100.00") for n in range(count)]
+
+
+PLAN = 'initial: "10000.00", frequency: quarterly, firstInvoice: 2027-01-15, count: 3'
+
+# 25 entitled dimensions on one product, to test the per-offer cap.
+BIG_KEYS = [f"tier{number:02d}" for number in range(1, 26)]
+BIG_CONFIG = CONFIG.replace(
+    "buyers:\n",
+    "  big-saas:\n    id: prod-bigbigbig\n    type: saas\n    dimensions:\n"
+    + "".join(f"      - {{ key: {key}, name: {key} }}\n" for key in BIG_KEYS)
+    + "buyers:\n",
+)
+
+
+def big_offer(count: int) -> str:
+    dimensions = "".join(f'      - {{ key: {key}, price: "1.00" }}\n' for key in BIG_KEYS[:count])
+    offer = CONTRACT_OFFER.replace("product: analytics-saas", "product: big-saas")
+    start = offer.index("    dimensions:\n") + len("    dimensions:\n")
+    end = offer.index("    payment: upfront")
+    return offer[:start] + dimensions + offer[end:]
+
+
+TWO_TIERS = INSTALLMENT_OFFER.replace(
+    "      durationMonths: 12\n", "      durationMonths: 12\n      purchasing: single-dimension\n"
+).replace(
+    "        quantity: 100\n", "        quantity: 100\n      - key: admins\n        quantity: 5\n"
+)
+
+CASES = [
+    # OFR301 unknown-dimension
+    Case("OFR301", CONTRACT_OFFER.replace("key: admins", "key: Admins"), [(24, 14, "OFR301")]),
+    Case("OFR301", CONTRACT_OFFER, []),
+    Case(
+        "OFR301",
+        CONTRACT_OFFER.replace("analytics-saas", "analytics-sass"),
+        [(7, 12, "OFR204")],
+        name="unknown-product-skips",
+    ),
+    # OFR302 dimension-wrong-model
+    Case("OFR302", USAGE_OFFER.replace("key: GB", "key: users"), [(17, 14, "OFR302")]),
+    Case(
+        "OFR302",
+        CONTRACT_OFFER.replace("key: admins", "key: USER"),
+        [(24, 14, "OFR302")],
+        name="usage-dimension-in-contract",
+    ),
+    Case("OFR302", USAGE_OFFER, []),
+    Case("OFR302", CONTRACT_OFFER, [], name="contract"),
+    # OFR303 duplicate-dimension
+    Case("OFR303", CONTRACT_OFFER.replace("key: admins", "key: users"), [(24, 14, "OFR303")]),
+    Case("OFR303", CONTRACT_OFFER, []),
+    # OFR304 too-many-dimensions
+    Case("OFR304", big_offer(25), [(20, 5, "OFR304")], config=BIG_CONFIG),
+    Case("OFR304", big_offer(24), [], config=BIG_CONFIG),
+    # OFR305 price-decimals
+    Case("OFR305", CONTRACT_OFFER.replace('"25000.00"', '"12.505"'), [(22, 16, "OFR305")]),
+    Case(
+        "OFR305",
+        USAGE_OFFER.replace('"1.125"', '"1.1255"'),
+        [(16, 16, "OFR305")],
+        name="usage-rate",
+    ),
+    Case(
+        "OFR305",
+        schedule(
+            ("2027-01-15", "30000.00"),
+            ("2027-04-15", "30000.00"),
+            ("2027-07-15", "30000.005"),
+            total="90000.005",
+        ),
+        [(19, 14, "OFR305"), (23, 39, "OFR305")],
+        name="installments",
+    ),
+    Case(
+        "OFR305",
+        plan(PLAN.replace('"10000.00"', '"10000.001"')),
+        [(20, 24, "OFR305")],
+        name="plan-initial",
+    ),
+    Case("OFR305", USAGE_OFFER, []),
+    Case(
+        "OFR305",
+        CONTRACT_OFFER.replace('"25000.00"', '"25000.000"'),
+        [],
+        name="trailing-zeros",
+    ),
+    # OFR306 price-too-high
+    Case("OFR306", CONTRACT_OFFER.replace('"25000.00"', '"250000000.00"'), [(22, 16, "OFR306")]),
+    Case("OFR306", CONTRACT_OFFER.replace('"25000.00"', '"100000000.00"'), []),
+    # OFR307 currency-not-enabled
+    Case("OFR307", CONTRACT_OFFER.replace("currency: USD", "currency: GBP"), [(15, 15, "OFR307")]),
+    Case("OFR307", CONTRACT_OFFER.replace("currency: USD", "currency: EUR"), []),
+    Case(
+        "OFR307",
+        CONTRACT_OFFER,
+        [],
+        config=CONFIG.replace("currencies: [USD, EUR]", "currencies: [EUR]"),
+        name="usd-always-enabled",
+    ),
+    # OFR308 payment-installments-mismatch
+    Case(
+        "OFR308",
+        INSTALLMENT_OFFER.replace('    installments:\n      total: "90000.00"\n' + SCHEDULE, ""),
+        [(9, 3, "OFR308")],
+    ),
+    Case(
+        "OFR308",
+        INSTALLMENT_OFFER.replace("payment: installments", "payment: upfront").replace(
+            "quantity: 100", 'quantity: 100\n        price: "900.00"'
+        ),
+        [(19, 5, "OFR308")],
+        name="block-with-upfront",
+    ),
+    Case("OFR308", INSTALLMENT_OFFER, []),
+    # OFR309 upfront-price-missing
+    Case("OFR309", CONTRACT_OFFER.replace('        price: "500.00"\n', ""), [(24, 9, "OFR309")]),
+    Case("OFR309", CONTRACT_OFFER, []),
+    # OFR310 installment-dimension-fields
+    Case(
+        "OFR310",
+        INSTALLMENT_OFFER.replace("quantity: 100", 'quantity: 100\n        price: "900.00"'),
+        [(17, 9, "OFR310")],
+    ),
+    Case(
+        "OFR310",
+        INSTALLMENT_OFFER.replace("quantity: 100", 'price: "900.00"'),
+        [(15, 9, "OFR310"), (16, 9, "OFR310")],
+        name="price-instead-of-quantity",
+    ),
+    Case("OFR310", INSTALLMENT_OFFER, []),
+    # OFR311 single-dimension-installments
+    Case("OFR311", TWO_TIERS, [(14, 19, "OFR311")]),
+    Case(
+        "OFR311",
+        TWO_TIERS.replace("single-dimension", "multiple-dimensions"),
+        [],
+        name="multiple-dimensions",
+    ),
+    Case(
+        "OFR311",
+        INSTALLMENT_OFFER.replace(
+            "durationMonths: 12\n", "durationMonths: 12\n      purchasing: single-dimension\n"
+        ),
+        [],
+        name="one-dimension",
+    ),
+    Case(
+        "OFR311",
+        CONTRACT_OFFER.replace("multiple-dimensions", "single-dimension"),
+        [],
+        name="upfront-tiers",
+    ),
+    # OFR312 installments-form
+    Case("OFR312", INSTALLMENT_OFFER.replace(SCHEDULE, ""), [(18, 5, "OFR312")]),
+    Case(
+        "OFR312",
+        INSTALLMENT_OFFER.replace(SCHEDULE, SCHEDULE + f"      plan: {{ {PLAN} }}\n"),
+        [(24, 7, "OFR312")],
+        name="both",
+    ),
+    Case("OFR312", plan(PLAN), []),
+    # OFR313 installments-total
+    Case(
+        "OFR313",
+        INSTALLMENT_OFFER.replace(
+            '2027-07-15, amount: "30000.00"', '2027-07-15, amount: "29999.99"'
+        ),
+        [(19, 14, "OFR313")],
+    ),
+    Case(
+        "OFR313",
+        plan(PLAN.replace('"10000.00"', '"100000.00"')),
+        [(20, 24, "OFR313")],
+        name="initial-over-total",
+    ),
+    Case("OFR313", INSTALLMENT_OFFER, []),
+    # OFR314 installment-amount-zero
+    Case(
+        "OFR314",
+        schedule(
+            ("2027-01-15", "30000.00"),
+            ("2027-04-15", "30000.00"),
+            ("2027-07-15", "30000.00"),
+            ("2027-10-15", "0.00"),
+        ),
+        [(24, 39, "OFR314")],
+    ),
+    Case(
+        "OFR314",
+        plan("frequency: monthly, firstInvoice: 2027-01-15, count: 10", total="0.05"),
+        [(20, 68, "OFR314")],
+        name="plan-under-a-cent",
+    ),
+    Case(
+        "OFR314",
+        plan("frequency: monthly, firstInvoice: 2027-01-15, count: 10", total="0.10"),
+        [],
+    ),
+    Case(
+        "OFR314",
+        plan(PLAN.replace('"10000.00"', '"0"')),
+        [],
+        name="initial-zero",
+    ),
+    # OFR315 installment-count
+    Case(
+        "OFR315",
+        plan(PLAN.replace("quarterly", "monthly").replace("count: 3", "count: 60")),
+        [(20, 89, "OFR315")],
+    ),
+    Case("OFR315", schedule(*daily(60), total="6000.00"), [], name="60-payments"),
+    Case(
+        "OFR315",
+        schedule(*daily(61), total="6100.00"),
+        [(20, 7, "OFR315")],
+        name="61-payments",
+    ),
+    Case(
+        "OFR315",
+        INSTALLMENT_OFFER.replace(SCHEDULE, "      schedule: []\n"),
+        [(20, 17, "OFR315")],
+        name="empty",
+    ),
+    Case(
+        "OFR315",
+        INSTALLMENT_OFFER.replace("expiresOn: 2027-01-10", "expiresOn: 2026-12-01")
+        .replace("durationMonths: 12", "durationMonths: 60")
+        .replace(
+            SCHEDULE,
+            '      plan: { initial: "1.00", frequency: monthly, firstInvoice: 2026-12-15,'
+            " count: 59 }\n",
+        ),
+        [],
+        name="plan-of-60",
+    ),
+    # OFR316 duplicate-installment-date
+    Case(
+        "OFR316",
+        INSTALLMENT_OFFER.replace("2027-04-15", "2027-01-15"),
+        [(22, 19, "OFR316")],
+    ),
+    Case("OFR316", INSTALLMENT_OFFER, []),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
+def test_rule_case(case: Case, tmp_path: Path) -> None:
+    assert run_case(case, tmp_path) == case.expect
+
+
+def test_messages_say_what_to_do(tmp_path: Path) -> None:
+    from support import OfferRepo
+
+    repo = OfferRepo.create(tmp_path)
+    repo.offer(
+        INSTALLMENT_OFFER.replace(
+            '2027-07-15, amount: "30000.00"', '2027-07-15, amount: "29999.99"'
+        ).replace("currency: USD", "currency: GBP")
+    )
+    messages = {f.rule: f.message for f in repo.findings()}
+    assert messages["OFR313"] == (
+        "payments add up to 89999.99, 0.01 short of total 90000.00; "
+        "the outstanding balance must be 0.00"
+    )
+    assert "add it to seller.currencies in offerops.yaml" in messages["OFR307"]
+    assert "disbursement" in messages["OFR307"]

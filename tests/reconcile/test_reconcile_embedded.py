@@ -1,0 +1,203 @@
+"""The GitOps loop end to end on the embedded emulator: plan, apply, plan again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from offerops.reconcile.apply import ApplyOptions
+from offerops.reconcile.plan import Plan, StalePlanError, load_plan, save_plan
+from offerops.reconcile.session import Session
+from support import TODAY
+
+OpenSession = Callable[[Path], Session]
+FAST = ApplyOptions(parallelism=4, poll_initial_seconds=0.001, poll_max_seconds=0.01)
+
+
+def apply_all(session: Session) -> Plan:
+    plan = session.plan()
+    results = session.apply(plan, FAST)
+    assert [r.errors for r in results if r.status != "SUCCEEDED"] == []
+    return plan
+
+
+def actions(plan: Plan) -> dict[str, str]:
+    return {str(entry.key): entry.action for entry in plan.entries}
+
+
+def test_first_plan_creates_every_example_offer(
+    example_repo: Path, session_for: OpenSession
+) -> None:
+    plan = session_for(example_repo).plan()
+    assert set(actions(plan).values()) == {"create"}
+    assert len(plan.entries) == 7
+    create = plan.entries[0]
+    assert create.change_types[0] == "UpdateInformation"
+    assert create.change_types[-1] == "UpdateAvailability"
+
+
+def test_apply_then_plan_again_shows_no_changes(
+    example_repo: Path, session_for: OpenSession
+) -> None:
+    session = session_for(example_repo)
+    apply_all(session)
+    again = session_for(example_repo).plan()
+    assert set(actions(again).values()) == {"no-op"}, [
+        (e.key, e.changes) for e in again.entries if e.action != "no-op"
+    ]
+    assert not again.has_changes
+
+
+def test_plan_call_budget(example_repo: Path, session_for: OpenSession) -> None:
+    session = session_for(example_repo)
+    apply_all(session)
+    fresh = session_for(example_repo)
+    fresh.plan()
+    calls = dict(fresh.client.calls)
+    assert calls == {"list_entities": 1, "batch_describe_entities": 1}
+
+
+def test_reformatting_and_aliases_do_not_show_as_changes(
+    example_repo: Path, session_for: OpenSession
+) -> None:
+    apply_all(session_for(example_repo))
+    path = example_repo / "offers" / "acme-analytics-2027.yaml"
+    text = path.read_text()
+    text = text.replace('price: "250.00"', 'price: "250.0"').replace(
+        "    - acme-prod\n    - acme-dev\n", '    - "123456789013"\n    - acme-prod\n'
+    )
+    path.write_text(text.replace("  expiresOn: 2027-03-31\n", "  expiresOn: '2027-03-31'\n"))
+    plan = session_for(example_repo).plan()
+    assert actions(plan)["acme-analytics-2027"] == "no-op"
+
+
+def test_expiry_change_on_a_released_offer_is_an_update(
+    example_repo: Path, session_for: OpenSession
+) -> None:
+    apply_all(session_for(example_repo))
+    path = example_repo / "offers" / "globex-tiers-2027.yaml"
+    path.write_text(path.read_text().replace("expiresOn: 2027-02-28", "expiresOn: 2027-05-31"))
+    session = session_for(example_repo)
+    plan = session.plan()
+    entry = next(e for e in plan.entries if e.key == "globex-tiers-2027")
+    assert entry.action == "update"
+    assert entry.change_types == ("UpdateAvailability",)
+    assert [(c.field, c.old, c.new) for c in entry.changes] == [
+        ("expires", "2027-02-28", "2027-05-31")
+    ]
+    assert "expiry-change" in entry.flags
+    session.apply(plan, FAST)
+    assert actions(session_for(example_repo).plan())["globex-tiers-2027"] == "no-op"
+
+
+def test_price_change_on_a_released_offer_needs_a_replacement(
+    example_repo: Path, session_for: OpenSession
+) -> None:
+    apply_all(session_for(example_repo))
+    path = example_repo / "offers" / "globex-tiers-2027.yaml"
+    path.write_text(path.read_text().replace('price: "18000.00"', 'price: "16000.00"'))
+    plan = session_for(example_repo).plan()
+    entry = next(e for e in plan.entries if e.key == "globex-tiers-2027")
+    assert entry.action == "replace-needed"
+    assert "UpdatePricingTerms" in entry.reason
+    assert "globex-tiers-2027-v2" in entry.reason
+    assert ("price basic", "18000.00", "16000.00") in [
+        (c.field, c.old, c.new) for c in entry.changes
+    ]
+
+
+def test_lifecycle_expired_expires_the_offer(example_repo: Path, session_for: OpenSession) -> None:
+    apply_all(session_for(example_repo))
+    path = example_repo / "offers" / "initech-payg-2027.yaml"
+    path.write_text(path.read_text() + "  lifecycle: expired\n")
+    session = session_for(example_repo)
+    plan = session.plan()
+    entry = next(e for e in plan.entries if e.key == "initech-payg-2027")
+    assert entry.action == "expire"
+    assert entry.expire_on == TODAY.isoformat()
+    session.apply(plan, FAST)
+    assert actions(session_for(example_repo).plan())["initech-payg-2027"] == "no-op"
+
+
+def test_deleted_file_is_unmanaged_unless_pruned(
+    example_repo: Path, session_for: OpenSession
+) -> None:
+    apply_all(session_for(example_repo))
+    (example_repo / "offers" / "hooli-reseller-2027.yaml").unlink()
+    plan = session_for(example_repo).plan()
+    entry = next(e for e in plan.entries if e.key == "hooli-reseller-2027")
+    assert entry.action == "unmanaged"
+    assert "--prune" in entry.reason
+    pruned = session_for(example_repo).plan(prune=True)
+    assert next(e for e in pruned.entries if e.key == "hooli-reseller-2027").action == "expire"
+
+
+def test_saved_plan_is_refused_when_git_moved(
+    example_repo: Path, session_for: OpenSession, tmp_path: Path
+) -> None:
+    saved_path = tmp_path / "plan.json"
+    save_plan(session_for(example_repo).plan(), saved_path)
+    path = example_repo / "offers" / "globex-tiers-2027.yaml"
+    path.write_text(path.read_text().replace("expiresOn: 2027-02-28", "expiresOn: 2027-02-27"))
+    session = session_for(example_repo)
+    with pytest.raises(StalePlanError, match="offer file globex-tiers-2027 changed"):
+        session.apply(session.plan(), FAST, saved=load_plan(saved_path))
+
+
+def test_saved_plan_is_applied_when_current(
+    example_repo: Path, session_for: OpenSession, tmp_path: Path
+) -> None:
+    saved_path = tmp_path / "plan.json"
+    save_plan(session_for(example_repo).plan(), saved_path)
+    session = session_for(example_repo)
+    results = session.apply(session.plan(), FAST, saved=load_plan(saved_path))
+    assert {r.status for r in results} == {"SUCCEEDED"}
+    assert len(results) == 7
+
+
+def test_drift_made_by_hand_is_planned_back(example_repo: Path, session_for: OpenSession) -> None:
+    session = session_for(example_repo)
+    apply_all(session)
+    entry = next(
+        e for e in session_for(example_repo).plan().entries if e.key == "globex-tiers-2027"
+    )
+    change = {
+        "ChangeType": "UpdateAvailability",
+        "Entity": {"Type": "Offer@1.0", "Identifier": entry.offer_id},
+        "DetailsDocument": {"AvailabilityEndDate": "2027-06-30"},
+    }
+    session.client.start_change_set(Catalog="AWSMarketplace", ChangeSet=[change])
+    drifted = session_for(example_repo).plan()
+    back = next(e for e in drifted.entries if e.key == "globex-tiers-2027")
+    assert back.action == "update"
+    assert [(c.old, c.new) for c in back.changes] == [("2027-06-30", "2027-02-28")]
+
+
+def test_rerun_after_a_lost_apply_never_duplicates(
+    example_repo: Path, session_for: OpenSession
+) -> None:
+    """An apply whose results were lost (crash after StartChangeSet) is finished by a rerun."""
+    first = session_for(example_repo)
+    plan = first.plan()
+    first.apply(plan, FAST)
+    index = next((example_repo / ".offerops").glob("index-*.json"))
+    index.unlink()  # the crash lost the local key index too
+    second = session_for(example_repo)
+    replan = second.plan()
+    assert set(actions(replan).values()) == {"no-op"}
+    offers = second.actual()
+    assert len(offers) == 7
+    assert sorted(o.key for o in offers if o.key) == sorted(e.key for e in plan.entries if e.key)
+
+
+def test_two_applies_of_the_same_plan_do_not_double_create(
+    example_repo: Path, session_for: OpenSession
+) -> None:
+    one, two = session_for(example_repo), session_for(example_repo)
+    plan_one, plan_two = one.plan(), two.plan()
+    one.apply(plan_one, FAST)
+    results = two.apply(plan_two, FAST)
+    assert {r.status for r in results} == {"SUCCEEDED"}
+    assert len(session_for(example_repo).actual()) == 7

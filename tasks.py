@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Project tasks that work on a fresh machine with only Python 3.11+ and git.
 
-    python3 tasks.py demo     # set up .venv, then lint, plan and apply the example offers
+    python3 tasks.py demo     # set up .venv; lint, plan, apply the example offers, plan again
     python3 tasks.py test     # set up .venv with test tools, run the test suite
     python3 tasks.py static   # ruff, ruff format --check, mypy --strict, schema and docs checks
     python3 tasks.py check    # test + static: what CI runs (.ci/run)
@@ -47,9 +47,16 @@ def ensure_venv() -> None:
 
 
 def demo() -> int:
-    """The main job on the example repository: lint the offers (plan/apply: see README)."""
+    """The main job on the example repository, on the embedded emulator (.offerops/):
+    lint the offers, plan, apply, and plan again to show that nothing is left to do."""
     ensure_venv()
-    return run(BIN / "offerops", "lint", check=False)
+    offerops = BIN / "offerops"
+    for step in (("lint",), ("plan",), ("apply", "--yes"), ("plan", "--detailed-exitcode")):
+        status = run(offerops, *step, check=False)
+        if status != 0:
+            print(f"offerops {step[0]} exited {status}", file=sys.stderr)
+            return status
+    return 0
 
 
 def test() -> int:

@@ -3,7 +3,7 @@
 Change sets move through their lifecycle by comparing stored instants with ``clock.now()`` on every
 call (there is no background worker), so a :class:`ManualClock` lets a test keep a change set in
 PREPARING for as long as it likes and a :class:`SystemClock` makes the emulator behave in real time.
-Instants are POSIX seconds (floats) everywhere inside the engine; they are formatted only at the edge.
+Instants are POSIX seconds (floats) everywhere inside the engine, formatted only at the edge.
 """
 
 from __future__ import annotations

@@ -94,7 +94,7 @@ class ErrorDetail:
 
 @dataclass(frozen=True)
 class Product:
-    """A seeded product listing: who owns it and its dimensions (key -> Entitled/ExternallyMetered)."""
+    """A seeded product: its owner and dimensions (key -> Entitled or ExternallyMetered)."""
 
     product_id: str
     account: str
@@ -602,9 +602,7 @@ def _recurring(term: Document, where: str, _dims: Mapping[str, str], errors: _Er
     return term
 
 
-_PRICING_CHECKS: Mapping[
-    str, Callable[[Document, str, Mapping[str, str], _Errors], Document]
-] = {
+_PRICING_CHECKS: Mapping[str, Callable[[Document, str, Mapping[str, str], _Errors], Document]] = {
     "ConfigurableUpfrontPricingTerm": _configurable_upfront,
     "UsageBasedPricingTerm": _usage_based,
     "FixedUpfrontPricingTerm": _fixed_upfront,
@@ -711,7 +709,11 @@ def _update_payment_schedule(
         for repeated in sorted({d for d in dates if d and dates.count(d) > 1}):
             errors.input(f"PaymentScheduleTerm.Schedule has two charges on {repeated[:10]}")
         stored_terms.append(
-            {"Type": "PaymentScheduleTerm", "CurrencyCode": term["CurrencyCode"], "Schedule": stored}
+            {
+                "Type": "PaymentScheduleTerm",
+                "CurrencyCode": term["CurrencyCode"],
+                "Schedule": stored,
+            }
         )
     if not errors:
         _replace_terms(offer, "PaymentScheduleTerm", stored_terms)
@@ -803,8 +805,9 @@ def _update_markup(
         return
     percentage = details["Percentage"]
     if not isinstance(percentage, str) or not _PERCENTAGE.match(percentage):
-        errors.input(f"UpdateMarkup.Percentage must be a decimal string like '5.0', got "
-                     f"{percentage!r}")
+        errors.input(
+            f"UpdateMarkup.Percentage must be a decimal string like '5.0', got {percentage!r}"
+        )
         return
     offer["MarkupPercentage"] = percentage
 
@@ -942,7 +945,9 @@ def _list(
     return value
 
 
-def _price(value: Any, pattern: re.Pattern[str], decimals: int, where: str, errors: _Errors) -> None:
+def _price(
+    value: Any, pattern: re.Pattern[str], decimals: int, where: str, errors: _Errors
+) -> None:
     if not isinstance(value, str) or not pattern.match(value):
         errors.input(
             f"{where} must be a decimal string of at most 100000000 with at most {decimals} "
@@ -978,14 +983,15 @@ def _single_term(
     *,
     allow_empty: bool = True,
 ) -> list[Document] | None:
-    """The ``Terms`` of an Update*Terms change: 0..1 terms of ``term_type`` (1 if not allow_empty)."""
+    """The ``Terms`` of an Update*Terms change: 0..1 ``term_type`` terms (1 if not allow_empty)."""
     if not _members(details, {"Terms"}, set(), where, errors):
         return None
     terms = details["Terms"]
     low = 0 if allow_empty else 1
     if not isinstance(terms, list) or not low <= len(terms) <= 1:
-        errors.input(f"{where}.Terms must hold {'at most' if allow_empty else 'exactly'} one "
-                     f"{term_type}")
+        errors.input(
+            f"{where}.Terms must hold {'at most' if allow_empty else 'exactly'} one {term_type}"
+        )
         return None
     for term in terms:
         if not isinstance(term, dict) or term.get("Type") != term_type:

@@ -50,10 +50,15 @@ class ChangeSet:
     """Offers to lint (existing now), repo-relative."""
 
     def previous_path(self, path: str) -> str | None:
-        """Where the offer now at ``path`` was at the base, or None for a new offer."""
-        if path in self.modified:
-            return path
-        return next((old for old, new in self.renamed if new == path), None)
+        """Where the offer now at ``path`` was at the base, or None for a new offer.
+
+        An unchanged file selected because a document or config entry it uses changed was at
+        the same path: its terms may have changed all the same.
+        """
+        if path in self.modified or (path in self.to_lint and path not in self.added):
+            renamed_from = next((old for old, new in self.renamed if new == path), None)
+            return renamed_from or path
+        return None
 
 
 def changed_since(root: Path, ref: str) -> ChangeSet:

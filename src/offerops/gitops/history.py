@@ -30,7 +30,7 @@ from offerops.lint.rule import Rule, resolve_rule
 from offerops.model.config import Config
 from offerops.model.offer import Legal, OfferFile
 from offerops.repo import CONFIG_NAME
-from offerops.source.document import DataPath
+from offerops.source.document import Anchor, DataPath
 from offerops.source.loader import parse_text
 
 if TYPE_CHECKING:
@@ -49,6 +49,8 @@ _AREAS: dict[str, tuple[str, DataPath]] = {
     "legal": ("legal terms", ("spec", "legal")),
 }
 """Immutable change documents -> what a reviewer calls them, and where to point."""
+_AT_VALUE = frozenset({("key",), ("spec", "product"), ("spec", "channel", "markupPercentage")})
+"""Paths of scalars, pointed at by value; sections are pointed at by their key."""
 
 
 @dataclass(frozen=True)
@@ -321,7 +323,8 @@ def _finding(
     severity = overrides.get(problem.rule.id, problem.severity)
     if severity is None or loaded.document is None:
         return []
-    position = loaded.document.locate(problem.path)
+    anchor: Anchor = "value" if problem.path in _AT_VALUE else "key"
+    position = loaded.document.locate(problem.path, anchor)
     key = loaded.offer.key if loaded.offer is not None else None
     return [
         Finding(

@@ -151,6 +151,8 @@ def _validate(
         return model.model_validate(document.data)
     except ValidationError as error:
         for problem in structure_problems(error, document, model):
+            if any(problem.path[: len(tagged)] == tagged for tagged in document.tagged):
+                continue  # already reported as OFR003 on the tagged node
             position = document.locate(problem.path, problem.at)
             collector.add(problem.rule, document.relpath, position, problem.message, offer)
         return None

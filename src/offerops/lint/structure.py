@@ -8,6 +8,7 @@ rewrites the message into what the seller should do.
 from __future__ import annotations
 
 import difflib
+import json
 import types
 import typing
 from dataclasses import dataclass
@@ -110,6 +111,8 @@ def _message(
     if kind == "string_pattern_mismatch" and hint:
         return f"{field} {hint}, got {_show(value)}"
     text = str(detail["msg"])
+    if kind == "literal_error":
+        text = text.replace("'", '"')
     if kind.startswith("money") or kind in _CUSTOM_KINDS:
         return f"{field} {text}"
     text = text.replace("Input should be", "must be").replace("Value error, ", "")
@@ -139,14 +142,14 @@ def _where(parent: DataPath) -> str:
     return f' in "{named[-1]}"' if named else ""
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, limit: int = 60) -> str:
+    """A value for a one-line message: JSON-quoted (so newlines show as \\n), truncated."""
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    if isinstance(value, str):
-        return f'"{value}"'
-    return repr(value)
+    text = json.dumps(value, ensure_ascii=False) if isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + '..."'
 
 
 def _suggest(field: str, parent: DataPath, model: type[BaseModel]) -> str:

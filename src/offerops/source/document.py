@@ -55,6 +55,9 @@ class Document:
     front costs more than parsing; only the few that a finding needs are converted."""
     lines: int = 0
     """Lines in the file (0: unknown); libyaml may mark the end of a file one line past it."""
+    tagged: set[DataPath] = field(default_factory=set)
+    """Paths of nodes with a refused tag (OFR003): structure errors under them are not
+    reported again."""
 
     def locate(self, path: DataPath, at: Anchor = "value") -> Position:
         """Where ``path`` is, never past the last line of the file."""

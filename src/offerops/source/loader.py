@@ -113,8 +113,8 @@ class _Converter:
             raise _Budget(_pos(node), f"document nests deeper than {MAX_YAML_DEPTH} levels")
         self.doc.values[path] = node.start_mark
         tag = _tag(node)
-        if tag not in SAFE_TAGS:
-            self._check_tag(node, tag)
+        if tag not in SAFE_TAGS and self._check_tag(node, tag):
+            self.doc.tagged.add(path)
         if isinstance(node, ScalarNode):
             return _scalar(node, tag)
         if id(node) in self._on_stack:
@@ -130,9 +130,10 @@ class _Converter:
         finally:
             self._on_stack.discard(id(node))
 
-    def _check_tag(self, node: Node, tag: str) -> None:
+    def _check_tag(self, node: Node, tag: str) -> bool:
+        """Report a tag that is not plain data; True when it was reported."""
         if tag == TAG + "merge" or tag in ("!", "?"):
-            return
+            return False
         shown = "!!" + tag[len(TAG) :] if tag.startswith(TAG) else tag
         self.problems.append(
             LoadProblem(
@@ -142,6 +143,7 @@ class _Converter:
                 "(offerops reads plain strings, numbers, dates, lists and mappings only)",
             )
         )
+        return True
 
     def _mapping(self, node: MappingNode, path: DataPath, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -238,6 +240,9 @@ def _float(text: str) -> float | str:
 
 def _decode(raw: bytes) -> tuple[str | None, LoadProblem | None]:
     """UTF-8 (with or without BOM) or a positioned problem; NUL bytes are refused too."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        message = "file is UTF-16; save it as UTF-8"
+        return None, LoadProblem("OFR005", ORIGIN, message)
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -264,6 +269,14 @@ def _offset_position(content: str | bytes, offset: int) -> Position:
     return Position(line, column)
 
 
+def _word_at(text: str, mark: Any, sigil: str) -> str:
+    """The anchor or alias name at a parser mark (``&name`` / ``*name``)."""
+    lines = text.split("\n")
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    match = re.match(re.escape(sigil) + r"([^\s,\[\]{}]+)", line[mark.column :])
+    return match.group(1) if match else "?"
+
+
 def count_lines(text: str) -> int:
     """Lines as an editor shows them (a last line without newline counts)."""
     return max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
@@ -287,6 +300,21 @@ def _parse_problem(error: Exception, text: str) -> LoadProblem:
         position = _offset_position(text, offset)
     problem = getattr(error, "problem", None) or str(error).splitlines()[0]
     context = getattr(error, "context", None)
+    context_mark = getattr(error, "context_mark", None)
+    if context and "duplicate anchor" in context and mark is not None:
+        name = _word_at(text, mark, "&")
+        first = f" (first at line {context_mark.line + 1})" if context_mark is not None else ""
+        return LoadProblem(
+            "OFR001", position, f'anchor "&{name}" is defined twice{first}; rename one'
+        )
+    if problem and "undefined alias" in problem and mark is not None:
+        name = _word_at(text, mark, "*")
+        return LoadProblem(
+            "OFR001", position, f'alias "*{name}" refers to no anchor; define "&{name}" before it'
+        )
+    if problem and "could not find expected ':'" in problem and context_mark is not None:
+        position = Position(context_mark.line + 1, context_mark.column + 1)
+        return LoadProblem("OFR001", position, "YAML syntax error: a key without its ':'")
     if context and "expected a single document" in context:
         return LoadProblem(
             "OFR007", position, "file has more than one YAML document (---); keep one offer a file"
@@ -295,8 +323,41 @@ def _parse_problem(error: Exception, text: str) -> LoadProblem:
     return LoadProblem("OFR001", position, f"YAML syntax error: {detail}")
 
 
+def _too_deep(text: str) -> Position | None:
+    """Where flow nesting first goes deeper than MAX_YAML_DEPTH, if it does.
+
+    libyaml composes nested collections recursively in C, and ~50,000 nested ``[`` overflow the
+    stack before the converter's own depth check runs. Offer files have a handful of brackets,
+    so the event walk (which does not recurse) only runs for files with many of them.
+    """
+    if text.count("[") + text.count("{") <= MAX_YAML_DEPTH:
+        return None
+    parser = CParser(text)
+    depth = 0
+    try:
+        while True:
+            event = parser.get_event()
+            name = type(event).__name__
+            if name in ("SequenceStartEvent", "MappingStartEvent"):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    return Position(event.start_mark.line + 1, event.start_mark.column + 1)
+            elif name in ("SequenceEndEvent", "MappingEndEvent"):
+                depth -= 1
+            elif name == "StreamEndEvent":
+                return None
+    except Exception:  # a syntax error: composing reports it with its position
+        return None
+    finally:
+        parser.dispose()
+
+
 def parse_text(text: str, relpath: str) -> tuple[Document | None, list[LoadProblem]]:
     """Parse YAML text into a :class:`Document`, or problems explaining why not."""
+    deep = _too_deep(text)
+    if deep is not None:
+        message = f"document nests deeper than {MAX_YAML_DEPTH} levels"
+        return None, [LoadProblem("OFR006", deep, message)]
     composer = _Composer(text)
     try:
         root = composer.get_single_node()
@@ -309,9 +370,7 @@ def parse_text(text: str, relpath: str) -> tuple[Document | None, list[LoadProbl
         return None, [LoadProblem("OFR004", ORIGIN, "file is empty; write an offer or delete it")]
     if not isinstance(root, MappingNode):
         kind = "a list" if isinstance(root, SequenceNode) else "a single value"
-        message = (
-            f"the file must be a mapping of fields (apiVersion, kind, key, spec), not {kind}"
-        )
+        message = f"the file must be a mapping of fields (apiVersion, kind, key, spec), not {kind}"
         return None, [LoadProblem("OFR103", ORIGIN, message)]
     converter = _Converter(relpath)
     converter.doc.lines = lines

@@ -186,6 +186,14 @@ CASES = [
         [],
         name="upfront-tiers",
     ),
+    Case(
+        "OFR311",
+        CONTRACT_OFFER.replace("multiple-dimensions", "single-dimension").replace(
+            '        price: "500.00"\n', '        price: "500.00"\n        quantity: 5\n'
+        ),
+        [(19, 19, "OFR311")],
+        name="upfront-fixed-quantities",
+    ),
     # OFR312 installments-form
     Case("OFR312", INSTALLMENT_OFFER.replace(SCHEDULE, ""), [(18, 5, "OFR312")]),
     Case(

@@ -406,26 +406,22 @@ def installment_before_acceptance(ctx: OfferContext) -> Iterator[Problem]:
             schedule:
               - { date: 2027-01-15, amount: "90000.00" }
     """
-    found = _window(ctx)
-    if found is None or not _active(ctx) or isinstance(found[0].contract.starts, date):
+    pricing = ctx.spec.pricing
+    if not isinstance(pricing, ContractPricing) or not _active(ctx):
         return
-    pricing, _ = found
-    charges = scheduled_charges(ctx)
     block = pricing.installments
-    if charges is None or block is None:
+    charges = scheduled_charges(ctx)
+    if block is None or charges is None or isinstance(pricing.contract.starts, date):
         return
     expires = ctx.spec.expiresOn
     for index, charge in enumerate(charges):
         if ctx.today <= charge.date < expires:
-            path = (
+            yield Problem(
                 (*SCHEDULE, index, "date")
                 if block.schedule is not None
-                else (*PLAN, "firstInvoice")
-            )
-            yield Problem(
-                path,
+                else (*PLAN, "firstInvoice"),
                 f"payment on {charge.date.isoformat()} is before expiresOn {expires.isoformat()}; "
                 "if the buyer accepts later, it falls before the contract starts",
             )
-            if block.schedule is None:
-                return
+        if block.schedule is None:
+            return  # a plan's dates increase: its first payment is the one to move

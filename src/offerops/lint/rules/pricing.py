@@ -479,13 +479,13 @@ def installment_dimension_fields(ctx: OfferContext) -> Iterator[Problem]:
 @offer_rule("OFR311", "single-dimension-installments")
 def single_dimension_installments(ctx: OfferContext) -> Iterator[Problem]:
     """
-    ``purchasing: single-dimension`` with installments and more than one dimension.
+    ``purchasing: single-dimension`` with fixed grants of more than one dimension.
 
     ``single-dimension`` lets the buyer pick one of several tiers, each with its own price, and
-    works with upfront payment. An installment contract has no per-dimension prices: the buyer
-    is granted every listed dimension for the one schedule, so there is nothing to pick. Use
-    ``multiple-dimensions``, or make one offer per tier. With a single dimension the setting
-    makes no difference and passes.
+    works with upfront per-unit prices. An installment contract, and an upfront contract whose
+    every dimension has a fixed ``quantity`` (a fixed price for fixed grants), grant every listed
+    dimension at once, so there is nothing to pick. Use ``multiple-dimensions``, or make one
+    offer per tier. With a single dimension the setting makes no difference and passes.
 
     Fails:
 
@@ -506,13 +506,17 @@ def single_dimension_installments(ctx: OfferContext) -> Iterator[Problem]:
         payment: installments
     """
     contract = _contract(ctx)
-    if contract is None or contract.payment != "installments":
+    if contract is None:
+        return
+    fixed = all(dimension.quantity is not None for dimension in contract.dimensions)
+    if contract.payment != "installments" and not fixed:
         return
     count = len(contract.dimensions)
+    kind = "an installment contract" if contract.payment == "installments" else "fixed quantities"
     if contract.contract.purchasing == "single-dimension" and count > 1:
         yield Problem(
             (*PRICING, "contract", "purchasing"),
-            f"single-dimension lets the buyer pick one tier, but an installment contract grants "
+            f"single-dimension lets the buyer pick one tier, but {kind} grant(s) "
             f"all {count} dimensions; use multiple-dimensions or make one offer per tier",
         )
 

@@ -1,0 +1,456 @@
+"""Offer entities in the store, and the read operations on them.
+
+DescribeEntity, BatchDescribeEntities and ListEntities for ``Offer``. An account sees only the
+offers it owns: another account's offer is reported exactly like one that does not exist.
+
+ListEntities pages with a keyset (the sort column and the id of the last item), and every sort
+column has an ``(account, column, id)`` index, so a page costs the same on the first and the
+200th page of a 10,000-offer catalog.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from offerops.emulator import checks, pagination
+from offerops.emulator.clock import api_time
+from offerops.emulator.exceptions import (
+    ResourceNotFoundException,
+    ResourceNotSupportedException,
+    ValidationException,
+)
+from offerops.emulator.ids import OFFER_ENTITY_TYPE, entity_identifier, offer_arn
+from offerops.emulator.offers import Document, buyer_accounts, rule, targeting_kinds
+
+ENTITY_TYPES_NOT_EMULATED = frozenset(
+    {
+        "AmiProduct",
+        "ContainerProduct",
+        "DataProduct",
+        "SaaSProduct",
+        "MachineLearningProduct",
+        "ProfessionalServicesProduct",
+        "ResaleAuthorization",
+        "OfferSet",
+        "Solution",
+        "ExpressPrivateOfferConfiguration",
+        "SubsidiaryAuthorization",
+    }
+)
+
+SORT_COLUMNS: Mapping[str, str] = {
+    "EntityId": "id",
+    "Name": "name",
+    "ProductId": "product_id",
+    "ResaleAuthorizationId": "resale_authorization_id",
+    "ReleaseDate": "release_date",
+    "AvailabilityEndDate": "availability_end",
+    "BuyerAccounts": "buyer_accounts",
+    "State": "state",
+    "Targeting": "targeting",
+    "LastModifiedDate": "last_modified",
+    # Attributes no emulated offer has: sorting by them is sorting by id.
+    "OfferSetId": "id",
+    "TargetAgreementId": "id",
+    "TargetAgreementIntent": "id",
+    "CreatedBySource": "id",
+}
+
+_VALUE_LIST_FILTERS: Mapping[str, tuple[str, int]] = {
+    "EntityId": ("id", 10),
+    "ProductId": ("product_id", 10),
+    "ResaleAuthorizationId": ("resale_authorization_id", 10),
+    "State": ("state", 2),
+}
+_DATE_RANGE_FILTERS: Mapping[str, str] = {
+    "ReleaseDate": "release_date",
+    "AvailabilityEndDate": "availability_end",
+    "LastModifiedDate": "last_modified",
+}
+_ABSENT_ATTRIBUTE_FILTERS: Mapping[str, int] = {
+    "OfferSetId": 10,
+    "TargetAgreementId": 10,
+    "TargetAgreementIntent": 2,
+}
+OFFER_FILTERS = frozenset(
+    {*_VALUE_LIST_FILTERS, *_DATE_RANGE_FILTERS, *_ABSENT_ATTRIBUTE_FILTERS}
+    | {"Name", "BuyerAccounts", "Targeting", "CreatedBySource"}
+)
+
+_LIST_MEMBERS = frozenset(
+    {
+        "Catalog",
+        "EntityType",
+        "FilterList",
+        "Sort",
+        "NextToken",
+        "MaxResults",
+        "OwnershipType",
+        "EntityTypeFilters",
+        "EntityTypeSort",
+    }
+)
+
+
+# --- rows --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfferRow:
+    """One offer as stored: its owner, revision and DetailsDocument."""
+
+    id: str
+    account: str
+    revision: int
+    last_modified: str
+    details: Document
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> OfferRow:
+        return cls(
+            row["id"],
+            row["account"],
+            row["revision"],
+            row["last_modified"],
+            json.loads(row["details"]),
+        )
+
+
+def load_offer(connection: sqlite3.Connection, offer_id: str) -> OfferRow | None:
+    row = connection.execute("SELECT * FROM offers WHERE id = ?", (offer_id,)).fetchone()
+    return OfferRow.from_row(row) if row else None
+
+
+def owned_offer(connection: sqlite3.Connection, account: str, offer_id: str) -> OfferRow | None:
+    """The offer if ``account`` owns it (another account's offer looks nonexistent)."""
+    offer = load_offer(connection, offer_id)
+    return offer if offer is not None and offer.account == account else None
+
+
+def save_offer(
+    connection: sqlite3.Connection, account: str, details: Document, revision: int, when: float
+) -> None:
+    """Insert or replace an offer with its indexed columns derived from ``details``."""
+    availability = (rule(details, "AvailabilityRule") or {}).get("AvailabilityEndDate")
+    release = details.get("ReleaseDate")
+    buyers = buyer_accounts(details)
+    connection.execute(
+        "INSERT OR REPLACE INTO offers (id, account, revision, name, product_id, "
+        "resale_authorization_id, state, release_date, availability_end, buyer_accounts, "
+        "targeting, last_modified, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            details["Id"],
+            account,
+            revision,
+            details.get("Name"),
+            details["ProductId"],
+            details.get("ResaleAuthorizationId"),
+            details["State"],
+            _api_from_details(release),
+            _api_from_details(availability),
+            ",".join(buyers),
+            ",".join(targeting_kinds(details)),
+            api_time(when),
+            json.dumps(_ordered(details), separators=(",", ":")),
+        ),
+    )
+    connection.execute("DELETE FROM offer_buyers WHERE offer_id = ?", (details["Id"],))
+    connection.executemany(
+        "INSERT INTO offer_buyers (buyer, offer_id) VALUES (?, ?)",
+        [(buyer, details["Id"]) for buyer in buyers],
+    )
+
+
+_DETAILS_ORDER = (
+    "Id",
+    "Name",
+    "Description",
+    "ProductId",
+    "ResaleAuthorizationId",
+    "State",
+    "ReleaseDate",
+    "MarkupPercentage",
+    "PreExistingAgreement",
+    "Rules",
+    "Terms",
+)
+
+
+def _ordered(details: Document) -> Document:
+    """The DetailsDocument with its members in the order the service documents them."""
+    return {key: details[key] for key in _DETAILS_ORDER if key in details}
+
+
+def _api_from_details(value: Any) -> str | None:
+    """``2027-03-31T00:00:00.000Z`` (DetailsDocument) -> ``2027-03-31T00:00:00Z`` (API)."""
+    return f"{str(value)[:19]}Z" if value else None
+
+
+# --- shapes ------------------------------------------------------------------------------------
+
+
+def _entity_detail(offer: OfferRow, region: str) -> dict[str, Any]:
+    return {
+        "EntityType": OFFER_ENTITY_TYPE,
+        "EntityIdentifier": entity_identifier(offer.id, offer.revision),
+        "EntityArn": offer_arn(region, offer.account, offer.id),
+        "LastModifiedDate": offer.last_modified,
+        "DetailsDocument": offer.details,
+    }
+
+
+def _summary(row: sqlite3.Row, region: str) -> dict[str, Any]:
+    summary: dict[str, Any] = {
+        "Name": row["name"],
+        "ProductId": row["product_id"],
+        "ResaleAuthorizationId": row["resale_authorization_id"],
+        "ReleaseDate": row["release_date"],
+        "AvailabilityEndDate": row["availability_end"],
+        "BuyerAccounts": row["buyer_accounts"].split(",") if row["buyer_accounts"] else [],
+        "State": row["state"],
+        "Targeting": row["targeting"].split(","),
+        "CreatedBySource": "Seller",
+    }
+    entity: dict[str, Any] = {
+        "Name": row["name"],
+        "EntityType": "Offer",
+        "EntityId": row["id"],
+        "EntityArn": offer_arn(region, row["account"], row["id"]),
+        "LastModifiedDate": row["last_modified"],
+        "OfferSummary": {key: value for key, value in summary.items() if value is not None},
+    }
+    return {key: value for key, value in entity.items() if value is not None}
+
+
+# --- operations --------------------------------------------------------------------------------
+
+
+def describe_entity(
+    connection: sqlite3.Connection, account: str, request: Mapping[str, Any], region: str
+) -> dict[str, Any]:
+    checks.catalog(request)
+    entity_id = checks.required_string(
+        request, "EntityId", pattern=checks.RESOURCE_ID, max_length=255
+    )
+    offer = owned_offer(connection, account, entity_id)
+    if offer is None:
+        _not_offer(entity_id)
+        raise ResourceNotFoundException(f"Entity {entity_id} was not found in account {account}")
+    detail = _entity_detail(offer, region)
+    detail["Details"] = json.dumps(offer.details, separators=(",", ":"))
+    return detail
+
+
+def _not_offer(entity_id: str) -> None:
+    """Products and resale authorizations exist in the emulator but are not described."""
+    if entity_id.startswith(("prod-", "resaleauthz-")):
+        raise ResourceNotSupportedException(
+            f"Entity {entity_id} is not an Offer; the offerops emulator describes only Offer "
+            "entities"
+        )
+
+
+def batch_describe_entities(
+    connection: sqlite3.Connection, account: str, request: Mapping[str, Any], region: str
+) -> dict[str, Any]:
+    entries = checks.items(request, "EntityRequestList", 1, 20)
+    wanted: list[str] = []
+    for index, entry in enumerate(entries):
+        where = f"EntityRequestList.{index + 1}"
+        item = checks.mapping(entry, where)
+        checks.catalog(item, f"{where}.Catalog")
+        wanted.append(
+            checks.required_string(item, "EntityId", pattern=checks.ENTITY_ID, max_length=255)
+        )
+    rows = _offers_by_id(connection, wanted)
+    details: dict[str, Any] = {}
+    errors: dict[str, Any] = {}
+    for entity_id in wanted:
+        offer = rows.get(entity_id)
+        if offer is None or offer.account != account:
+            errors[entity_id] = {
+                "ErrorCode": "ResourceNotFoundException",
+                "ErrorMessage": f"Entity {entity_id} was not found in account {account}",
+            }
+        else:
+            details[entity_id] = _entity_detail(offer, region)
+    return {"EntityDetails": details, "Errors": errors}
+
+
+def _offers_by_id(connection: sqlite3.Connection, ids: Sequence[str]) -> dict[str, OfferRow]:
+    marks = ",".join("?" * len(ids))
+    rows = connection.execute(f"SELECT * FROM offers WHERE id IN ({marks})", list(ids))
+    return {row["id"]: OfferRow.from_row(row) for row in rows}
+
+
+def list_entities(
+    connection: sqlite3.Connection, account: str, request: Mapping[str, Any], region: str
+) -> dict[str, Any]:
+    checks.no_unknown_members(request, _LIST_MEMBERS, "ListEntitiesRequest")
+    checks.catalog(request)
+    entity_type = checks.required_string(
+        request, "EntityType", pattern=checks.ENTITY_TYPE_NAME, max_length=255
+    )
+    _offer_type_only(entity_type)
+    limit = checks.integer(request, "MaxResults", 1, 50, 20)
+    ownership = request.get("OwnershipType", "SELF")
+    checks.one_of(ownership, "OwnershipType", ("SELF", "SHARED"))
+    if request.get("FilterList") is not None:
+        raise ValidationException(
+            "FilterList is not supported for the Offer entity type; use "
+            "EntityTypeFilters.OfferFilters"
+        )
+    where, params = _offer_filters(request.get("EntityTypeFilters"))
+    column, descending = _offer_sort(request)
+    query = {"filters": request.get("EntityTypeFilters"), "sort": [column, descending]}
+    fingerprint = pagination.fingerprint({**query, "owner": ownership})
+    if request.get("NextToken") is not None:
+        after = pagination.decode(request["NextToken"], fingerprint)
+        where, params = (
+            [*where, _after(column, descending)],
+            [*params, after[0], after[0], after[1]],
+        )
+    if ownership == "SHARED":
+        # Offers are never shared with another account through AWS RAM.
+        return {"EntitySummaryList": []}
+    direction = "DESC" if descending else "ASC"
+    sql = (
+        f"SELECT * FROM offers WHERE account = ? {''.join(' AND ' + w for w in where)} "
+        f"ORDER BY COALESCE({column}, '') {direction}, id {direction} LIMIT ?"
+    )
+    rows = connection.execute(sql, [account, *params, limit + 1]).fetchall()
+    result: dict[str, Any] = {"EntitySummaryList": [_summary(r, region) for r in rows[:limit]]}
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        result["NextToken"] = pagination.encode(fingerprint, [last[column] or "", last["id"]])
+    return result
+
+
+def _offer_type_only(entity_type: str) -> None:
+    if entity_type == "Offer":
+        return
+    if entity_type in ENTITY_TYPES_NOT_EMULATED:
+        raise ValidationException(
+            f"EntityType {entity_type} is not supported by the offerops emulator (only Offer)"
+        )
+    raise ValidationException(f"EntityType {entity_type} is not a known entity type")
+
+
+def _after(column: str, descending: bool) -> str:
+    """The keyset condition: strictly after the last (sort value, id) returned."""
+    op = "<" if descending else ">"
+    return f"(COALESCE({column}, '') {op} ? OR (COALESCE({column}, '') = ? AND id {op} ?))"
+
+
+def _offer_sort(request: Mapping[str, Any]) -> tuple[str, bool]:
+    """(column, descending) from EntityTypeSort.OfferSort or Sort; default EntityId ascending."""
+    sort: Any = request.get("Sort")
+    member = "Sort"
+    typed = request.get("EntityTypeSort")
+    if typed is not None:
+        typed = checks.mapping(typed, "EntityTypeSort")
+        if set(typed) != {"OfferSort"}:
+            raise ValidationException("EntityTypeSort for EntityType Offer must be OfferSort")
+        if sort is not None:
+            raise ValidationException("Sort and EntityTypeSort cannot be used together")
+        sort, member = typed["OfferSort"], "EntityTypeSort.OfferSort"
+    if sort is None:
+        return "id", False
+    sort = checks.mapping(sort, member)
+    by = checks.one_of(sort.get("SortBy", "EntityId"), f"{member}.SortBy", tuple(SORT_COLUMNS))
+    order = checks.one_of(
+        sort.get("SortOrder", "ASCENDING"), f"{member}.SortOrder", ("ASCENDING", "DESCENDING")
+    )
+    return SORT_COLUMNS[by], order == "DESCENDING"
+
+
+def _offer_filters(raw: Any) -> tuple[list[str], list[Any]]:
+    """SQL conditions (ANDed) and their parameters for EntityTypeFilters.OfferFilters."""
+    if raw is None:
+        return [], []
+    typed = checks.mapping(raw, "EntityTypeFilters")
+    if set(typed) != {"OfferFilters"}:
+        raise ValidationException("EntityTypeFilters for EntityType Offer must be OfferFilters")
+    filters = checks.mapping(typed["OfferFilters"], "EntityTypeFilters.OfferFilters")
+    unknown = sorted(set(filters) - OFFER_FILTERS)
+    if unknown:
+        raise ValidationException(
+            f"Unknown OfferFilters {', '.join(unknown)}; "
+            f"supported: {', '.join(sorted(OFFER_FILTERS))}"
+        )
+    where: list[str] = []
+    params: list[Any] = []
+    for name, value in filters.items():
+        member = f"EntityTypeFilters.OfferFilters.{name}"
+        condition, values = _offer_filter(name, checks.mapping(value, member), member)
+        where.append(condition)
+        params.extend(values)
+    return where, params
+
+
+def _offer_filter(name: str, value: Mapping[str, Any], member: str) -> tuple[str, list[Any]]:
+    if name in _VALUE_LIST_FILTERS:
+        column, most = _VALUE_LIST_FILTERS[name]
+        values = _value_list(value, member, most)
+        return f"{column} IN ({','.join('?' * len(values))})", values
+    if name in _DATE_RANGE_FILTERS:
+        return _date_range(_DATE_RANGE_FILTERS[name], value, member)
+    if name in _ABSENT_ATTRIBUTE_FILTERS:
+        _value_list(value, member, _ABSENT_ATTRIBUTE_FILTERS[name])
+        return "0", []
+    if name == "CreatedBySource":
+        values = _value_list(value, member, 2)
+        return ("1" if "Seller" in values else "0"), []
+    if name == "Targeting":
+        values = _value_list(value, member, 4)
+        return "(" + " OR ".join("instr(',' || targeting || ',', ?) > 0" for _ in values) + ")", [
+            f",{v}," for v in values
+        ]
+    if name == "BuyerAccounts":
+        return _wildcard("buyer_accounts", value, member, allow_list=False)
+    return _wildcard("name", value, member, allow_list=True)
+
+
+def _value_list(value: Mapping[str, Any], member: str, most: int) -> list[Any]:
+    if set(value) != {"ValueList"}:
+        raise ValidationException(f"{member} takes a ValueList")
+    values = checks.items(value, "ValueList", 1, most)
+    if not all(isinstance(v, str) and v for v in values):
+        raise ValidationException(f"{member}.ValueList must hold non-empty strings")
+    return values
+
+
+def _wildcard(
+    column: str, value: Mapping[str, Any], member: str, *, allow_list: bool
+) -> tuple[str, list[Any]]:
+    """WildCardValue: a case-insensitive substring match; ValueList (Name): exact values."""
+    allowed = {"WildCardValue", "ValueList"} if allow_list else {"WildCardValue"}
+    if len(value) != 1 or not set(value) <= allowed:
+        raise ValidationException(f"{member} takes exactly one of {', '.join(sorted(allowed))}")
+    if "ValueList" in value:
+        values = _value_list(value, member, 10)
+        return f"{column} IN ({','.join('?' * len(values))})", values
+    pattern = value["WildCardValue"]
+    if not isinstance(pattern, str) or not 1 <= len(pattern) <= 255:
+        raise ValidationException(f"{member}.WildCardValue must be 1 to 255 characters")
+    escaped = pattern.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"{column} LIKE ? ESCAPE '\\'", [f"%{escaped}%"]
+
+
+def _date_range(column: str, value: Mapping[str, Any], member: str) -> tuple[str, list[Any]]:
+    if set(value) != {"DateRange"}:
+        raise ValidationException(f"{member} takes a DateRange")
+    bounds = checks.mapping(value["DateRange"], f"{member}.DateRange")
+    if not bounds or not set(bounds) <= {"AfterValue", "BeforeValue"}:
+        raise ValidationException(f"{member}.DateRange takes AfterValue and/or BeforeValue")
+    conditions: list[str] = []
+    params: list[Any] = []
+    for bound, op in (("AfterValue", ">="), ("BeforeValue", "<=")):
+        if bound in bounds:
+            params.append(checks.api_time(bounds[bound], f"{member}.DateRange.{bound}"))
+            conditions.append(f"{column} {op} ?")
+    return "(" + " AND ".join(conditions) + ")", params

@@ -46,9 +46,8 @@ def write_config(root: Path, rng: random.Random) -> list[str]:
     aliases = [f"customer-{n:04d}" for n in range(BUYER_ALIASES)]
     lines = [CONFIG_HEAD]
     for alias in aliases:
-        lines.append(
-            f'  {alias}: {{ account: "{account(rng)}", name: Customer {alias[-4:]}, country: US }}\n'
-        )
+        entry = f'{{ account: "{account(rng)}", name: Customer {alias[-4:]}, country: US }}'
+        lines.append(f"  {alias}: {entry}\n")
     (root / "offerops.yaml").write_text("".join(lines))
     return aliases
 
@@ -62,47 +61,100 @@ def buyers_block(rng: random.Random, aliases: list[str], single: bool) -> str:
     return "  buyers:\n" + "\n".join(entries) + "\n"
 
 
+USAGE = """\
+  pricing:
+    model: usage
+    currency: USD
+    usage:
+      durationMonths: 12
+    dimensions:
+      - key: USER
+        price: "{rate}"
+      - key: GB_SCANNED
+        price: "0.0{gb}"
+"""
+UPFRONT = """\
+  pricing:
+    model: contract
+    currency: USD
+    contract:
+      durationMonths: {months}
+    dimensions:
+      - key: users
+        price: "{users}.00"
+      - key: admins
+        price: "{admins}.00"
+    payment: upfront
+"""
+TIERS = """\
+  pricing:
+    model: contract
+    currency: EUR
+    contract:
+      durationMonths: 12
+      purchasing: single-dimension
+    dimensions:
+      - key: basic
+        price: "{basic}000.00"
+      - key: premium
+        price: "{premium}000.00"
+    payment: upfront
+"""
+SCHEDULE = """\
+  pricing:
+    model: contract
+    currency: USD
+    contract:
+      starts: 2027-02-01
+      durationMonths: 12
+    dimensions:
+      - key: users
+        quantity: {quantity}
+    payment: installments
+    installments:
+      total: "{total}.00"
+      schedule:
+{payments}"""
+PLAN = """\
+  pricing:
+    model: contract
+    currency: USD
+    contract:
+      starts: 2027-03-01
+      durationMonths: 36
+    dimensions:
+      - key: users
+        quantity: 500
+    payment: installments
+    installments:
+      total: "{total}.00"
+      plan:
+        initial: "10000.00"
+        frequency: quarterly
+        firstInvoice: 2027-03-01
+        count: 11
+"""
+
+
 def pricing_block(rng: random.Random, kind: str) -> str:
     if kind == "usage":
-        return (
-            "  pricing:\n    model: usage\n    currency: USD\n    usage:\n      durationMonths: 12\n"
-            f'    dimensions:\n      - key: USER\n        price: "{rng.randrange(10, 999) / 1000:.3f}"\n'
-            f'      - key: GB_SCANNED\n        price: "0.0{rng.randrange(1, 9)}"\n'
-        )
+        return USAGE.format(rate=f"{rng.randrange(10, 999) / 1000:.3f}", gb=rng.randrange(1, 9))
     if kind == "upfront":
-        return (
-            "  pricing:\n    model: contract\n    currency: USD\n    contract:\n"
-            f"      durationMonths: {rng.choice([12, 24, 36])}\n    dimensions:\n"
-            f'      - key: users\n        price: "{rng.randrange(100, 900)}.00"\n'
-            f'      - key: admins\n        price: "{rng.randrange(500, 2000)}.00"\n    payment: upfront\n'
+        months = rng.choice([12, 24, 36])
+        return UPFRONT.format(
+            months=months, users=rng.randrange(100, 900), admins=rng.randrange(500, 2000)
         )
     if kind == "tiers":
-        return (
-            "  pricing:\n    model: contract\n    currency: EUR\n    contract:\n      durationMonths: 12\n"
-            "      purchasing: single-dimension\n    dimensions:\n"
-            f'      - key: basic\n        price: "{rng.randrange(10, 30)}000.00"\n'
-            f'      - key: premium\n        price: "{rng.randrange(40, 90)}000.00"\n    payment: upfront\n'
-        )
+        return TIERS.format(basic=rng.randrange(10, 30), premium=rng.randrange(40, 90))
     if kind == "schedule":
         amount = rng.randrange(10, 50) * 1000
         payments = "".join(
             f'        - {{ date: 2027-{month:02d}-15, amount: "{amount}.00" }}\n'
             for month in (2, 5, 8, 11)
         )
-        return (
-            "  pricing:\n    model: contract\n    currency: USD\n    contract:\n      starts: 2027-02-01\n"
-            "      durationMonths: 12\n    dimensions:\n      - key: users\n"
-            f"        quantity: {rng.randrange(10, 900)}\n    payment: installments\n    installments:\n"
-            f'      total: "{amount * 4}.00"\n      schedule:\n{payments}'
-        )
-    total = rng.randrange(100, 900) * 1000
-    return (
-        "  pricing:\n    model: contract\n    currency: USD\n    contract:\n      starts: 2027-03-01\n"
-        "      durationMonths: 36\n    dimensions:\n      - key: users\n        quantity: 500\n"
-        "    payment: installments\n    installments:\n"
-        f'      total: "{total}.00"\n      plan:\n        initial: "10000.00"\n        frequency: quarterly\n'
-        "        firstInvoice: 2027-03-01\n        count: 11\n"
-    )
+        quantity = rng.randrange(10, 900)
+        return SCHEDULE.format(quantity=quantity, total=amount * 4, payments=payments)
+    return PLAN.format(total=rng.randrange(100, 900) * 1000)
 
 
 def offer_text(index: int, rng: random.Random, aliases: list[str]) -> str:

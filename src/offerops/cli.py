@@ -50,11 +50,25 @@ class LazyGroup(click.Group):
     """Imports a subcommand group only when it runs: ``lint`` never pays for the emulator."""
 
     lazy: ClassVar[dict[str, tuple[str, str]]] = {
-        "emulator": ("offerops.emulator.cli", "emulator_group")
+        "emulator": ("offerops.emulator.cli", "emulator_group"),
+        "new": ("offerops.gitops.cli", "new_command"),
+        "clone": ("offerops.gitops.cli", "clone_command"),
+        "comment": ("offerops.gitops.cli", "comment_command"),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Expected errors end the command with their message and exit code, the same under
+        :func:`main` and under click's test runner."""
+        try:
+            return super().invoke(ctx)
+        except OfferopsError as error:
+            click.echo(f"offerops: error: {error.message}", err=True)
+            if error.hint:
+                click.echo(f"  hint: {error.hint}", err=True)
+            ctx.exit(error.exit_code)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.lazy:
@@ -97,6 +111,13 @@ def cli(ctx: click.Context, root: Path | None) -> None:
     help="Write the report to FILE instead of standard output.",
 )
 @click.option("--color/--no-color", default=None, help="Colour text output (default: on a TTY).")
+@click.option(
+    "--changed-since",
+    "changed_ref",
+    metavar="REF",
+    help="Lint only offers changed since git revision REF (e.g. the PR base), plus the offers "
+    "that use a changed product, buyer or document, and compare them with REF.",
+)
 @pass_options
 def lint(
     options: Options,
@@ -105,6 +126,7 @@ def lint(
     today: str | None,
     output: Path | None,
     color: bool | None,
+    changed_ref: str | None,
 ) -> None:
     """Check offers (default: every offer in offers/) the way the marketplace would.
 
@@ -116,10 +138,24 @@ def lint(
     from offerops.report import REPORTERS
 
     root = options.root()
+    changes = None
+    if changed_ref is not None:
+        from offerops.gitops.changed import changed_since
+
+        changes = changed_since(root, changed_ref)
     request = LintRequest(
-        root=root, today=resolve_today(today), paths=_absolute(paths), keep_models=False
+        root=root,
+        today=resolve_today(today),
+        paths=_absolute(paths),
+        only=changes.to_lint if changes is not None else None,
+        keep_models=changes is not None,
     )
     report = run_lint(request)
+    if changes is not None and changed_ref is not None and report.config_usable:
+        from offerops.gitops.history import history_findings
+
+        history = history_findings(root, changed_ref, report, changes=changes)
+        report.findings = sorted([*report.findings, *history])
     use_color = _use_color(color, output)
     _emit(REPORTERS[output_format](report, use_color), output)
     if not report.config_usable:
@@ -465,11 +501,6 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2 if isinstance(error, click.UsageError) else error.exit_code)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
-    except OfferopsError as error:
-        click.echo(f"offerops: error: {error.message}", err=True)
-        if error.hint:
-            click.echo(f"  hint: {error.hint}", err=True)
-        sys.exit(error.exit_code)
     except Exception as error:
         log = _crash_log(error)
         click.echo(f"offerops: internal error: {type(error).__name__}: {error}", err=True)

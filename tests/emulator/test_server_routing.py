@@ -32,7 +32,7 @@ def test_unsupported_paths_are_real_catalog_operations() -> None:
     model = service_model(*CATALOG_MODEL)
     model_paths = {op["http"]["requestUri"] for op in model["operations"].values()}
     routed = {route.path for route in urls.CATALOG_ROUTES}
-    assert urls.UNSUPPORTED_CATALOG_PATHS == model_paths - routed
+    assert model_paths - routed == urls.UNSUPPORTED_CATALOG_PATHS
 
 
 def test_agreement_operations_match_the_model() -> None:

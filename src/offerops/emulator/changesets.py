@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import sqlite3
 from collections.abc import Mapping
@@ -37,6 +38,8 @@ from offerops.emulator.ids import (
 )
 from offerops.emulator.products import StoreCatalog
 from offerops.emulator.tags import put_tags
+
+log = logging.getLogger(__name__)
 
 HISTORY_SECONDS = 60 * 24 * 3600
 """Change sets can be described and listed for 60 days."""
@@ -83,6 +86,7 @@ class _Change:
             "document": self.document,
             "entity_id": self.entity_id,
             "created": self.created,
+            "existing": self.existing,
             "tags": self.tags,
             "errors": [],
         }
@@ -339,7 +343,23 @@ class ChangeSets:
             (_NOT_TERMINAL, self.clock.now()),
         ).fetchall()
         for row in rows:
-            _Processing(connection, row, self.region).run()
+            _process_contained(connection, row, self.region)
+
+
+def _process_contained(connection: sqlite3.Connection, row: sqlite3.Row, region: str) -> None:
+    """Process one set; an emulator bug fails that set (SERVER_FAULT) instead of wedging all."""
+    connection.execute("SAVEPOINT change_set")
+    try:
+        _Processing(connection, row, region).run()
+    except Exception:
+        log.exception("emulator bug while processing change set %s", row["id"])
+        connection.execute("ROLLBACK TO change_set")
+        connection.execute(
+            "UPDATE change_sets SET status = 'FAILED', end_time = ?, failure_code = "
+            "'SERVER_FAULT', failure_description = ? WHERE id = ?",
+            (row["apply_at"], "internal error in the emulator; nothing was applied", row["id"]),
+        )
+    connection.execute("RELEASE change_set")
 
 
 class _Processing:

@@ -38,11 +38,11 @@ def constraint(value: Any, member: str, rule: str) -> ValidationException:
     return fail(f"Value '{value}' at '{member}' failed to satisfy constraint: {rule}")
 
 
-def catalog(request: Mapping[str, Any], member: str = "Catalog") -> None:
-    """``Catalog`` must be present and exactly ``AWSMarketplace``."""
-    value = request.get(member)
+def catalog(request: Mapping[str, Any], where: str = "Catalog") -> None:
+    """``Catalog`` must be present and exactly ``AWSMarketplace`` (``where`` names it)."""
+    value = request.get("Catalog")
     if value is None:
-        raise constraint(None, member, "Member must not be null")
+        raise constraint(None, where, "Member must not be null")
     if value != CATALOG:
         raise fail(f"Catalog '{value}' is not supported; the only catalog is {CATALOG}")
 

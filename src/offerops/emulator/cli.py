@@ -80,12 +80,17 @@ def _find_config(start: Path) -> Path | None:
 
 
 def _root_option() -> Path | None:
-    """The main CLI's ``--root`` when this group runs under it."""
+    """The repository root the main CLI resolved (``--root``), when this group runs under it."""
+    from offerops.errors import OfferopsError
+
     context = click.get_current_context(silent=True)
     while context is not None:
-        root = getattr(context.obj, "_root", None)
-        if isinstance(root, Path):
-            return root
+        root = getattr(context.obj, "root", None)
+        if callable(root):
+            try:
+                return Path(root())
+            except OfferopsError:
+                return None
         context = context.parent
     return None
 
@@ -292,7 +297,12 @@ def _announce(where: Workspace) -> Callable[[EmulatorHTTPServer], None]:
     help="offerops.yaml (default: the nearest one).",
 )
 def seed(db: Path | None, config_path: Path | None) -> None:
-    """Create the products of offerops.yaml in the emulator, owned by the seller account."""
+    """Create the products of offerops.yaml in the emulator (idempotent).
+
+    A product with a manufacturerAccountId is the ISV's, so it is seeded under that account, and
+    the resale authorizations that channel partner offers in offers/ name are shared by the ISV
+    with the seller, as on AWS Marketplace.
+    """
     where = workspace(db, None)
     path = config_path or where.config
     if path is None:
@@ -300,10 +310,50 @@ def seed(db: Path | None, config_path: Path | None) -> None:
             f"no {CONFIG_NAME} found here or above; pass --config FILE or run in a repository"
         )
     config = load_config(path)
+    seller = config.seller.accountId
+    owners: dict[str, dict[str, Any]] = {}
+    for alias, product in config.products.items():
+        owners.setdefault(product.manufacturerAccountId or seller, {})[alias] = product
+    authorizations = resale_authorizations(path.parent / "offers", config)
     with _local(where.db) as market, _backend_errors():
-        market.seed_products(config.seller.accountId, dict(config.products))
-    names = ", ".join(product.id for product in config.products.values())
-    click.echo(f"seeded {len(config.products)} products for {config.seller.accountId}: {names}")
+        for owner, products in sorted(owners.items()):
+            market.seed_products(owner, products)
+        for authorization_id, (isv, product_id) in sorted(authorizations.items()):
+            market.seed_resale_authorization(
+                isv, seller, product_id, authorization_id=authorization_id
+            )
+    for owner, products in sorted(owners.items()):
+        names = ", ".join(product.id for product in products.values())
+        noun = "product" if len(products) == 1 else "products"
+        click.echo(f"seeded {len(products)} {noun} for {owner}: {names}")
+    for authorization_id, (isv, _product_id) in sorted(authorizations.items()):
+        click.echo(f"shared resale authorization {authorization_id} from {isv} with {seller}")
+
+
+def resale_authorizations(offers: Path, config: Config) -> dict[str, tuple[str, str]]:
+    """``{authorization id: (ISV account, product id)}`` named by the CPPOs under ``offers``.
+
+    Best effort: files that do not parse are lint's business, not the emulator's.
+    """
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    found: dict[str, tuple[str, str]] = {}
+    yaml = YAML(typ="safe", pure=False)
+    for path in sorted([*offers.rglob("*.yaml"), *offers.rglob("*.yml")]):
+        try:
+            document = yaml.load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, YAMLError):
+            continue
+        spec = document.get("spec") if isinstance(document, dict) else None
+        if not isinstance(spec, dict) or not isinstance(spec.get("channel"), dict):
+            continue
+        channel = spec["channel"]
+        product = config.products.get(str(spec.get("product")))
+        authorization = channel.get("resaleAuthorization")
+        if product and product.manufacturerAccountId and isinstance(authorization, str):
+            found[authorization] = (product.manufacturerAccountId, product.id)
+    return found
 
 
 @emulator_group.command()
@@ -536,8 +586,7 @@ def _buyer(db: Path | None, endpoint: str | None) -> Iterator[Buyer]:
     if endpoint:
         yield RemoteBuyer(endpoint)
         return
-    where = workspace(db, None)
-    with _local(where.db) as market:
+    with _local(db or workspace(None, None).db) as market:
         yield LocalBuyer(market)
 
 

@@ -655,33 +655,37 @@ def _update_validity(
     terms = _single_term(details, "ValidityTerm", "UpdateValidityTerms", errors)
     if terms is None:
         return
-    for term in terms:
-        optional = {"AgreementDuration", "AgreementEndDate", "AgreementStartDate"}
-        if not _members(term, {"Type"}, optional, "ValidityTerm", errors):
-            return
-        if ("AgreementDuration" in term) == ("AgreementEndDate" in term):
-            errors.input("ValidityTerm needs exactly one of AgreementDuration, AgreementEndDate")
-            return
-        stored: Document = {"Type": "ValidityTerm"}
-        if "AgreementDuration" in term:
-            _duration(term["AgreementDuration"], "ValidityTerm.AgreementDuration", errors)
-            stored["AgreementDuration"] = term["AgreementDuration"]
-        start = end = None
-        if "AgreementStartDate" in term:
-            start = _date(term["AgreementStartDate"], "ValidityTerm.AgreementStartDate", errors)
-            if start is not None:
-                stored["AgreementStartDate"] = details_date(start)
-                if start < context.today:
-                    errors.input(f"ValidityTerm.AgreementStartDate {start} is in the past")
-        if "AgreementEndDate" in term:
-            end = _date(term["AgreementEndDate"], "ValidityTerm.AgreementEndDate", errors)
-            if end is not None:
-                stored["AgreementEndDate"] = details_date(end)
-        if start and end and end <= start:
-            errors.input(f"ValidityTerm.AgreementEndDate {end} is not after {start}")
-        terms = [stored]
+    stored = [_validity_term(term, context.today, errors) for term in terms]
     if not errors:
-        _replace_terms(offer, "ValidityTerm", terms)
+        _replace_terms(offer, "ValidityTerm", stored)
+
+
+def _validity_term(term: Mapping[str, Any], today: date, errors: _Errors) -> Document:
+    """A ValidityTerm as stored: dates as timestamps; exactly one of duration and end date."""
+    optional = {"AgreementDuration", "AgreementEndDate", "AgreementStartDate"}
+    stored: Document = {"Type": "ValidityTerm"}
+    if not _members(term, {"Type"}, optional, "ValidityTerm", errors):
+        return stored
+    if ("AgreementDuration" in term) == ("AgreementEndDate" in term):
+        errors.input("ValidityTerm needs exactly one of AgreementDuration, AgreementEndDate")
+        return stored
+    if "AgreementDuration" in term:
+        _duration(term["AgreementDuration"], "ValidityTerm.AgreementDuration", errors)
+        stored["AgreementDuration"] = term["AgreementDuration"]
+    start = end = None
+    if "AgreementStartDate" in term:
+        start = _date(term["AgreementStartDate"], "ValidityTerm.AgreementStartDate", errors)
+        if start is not None:
+            stored["AgreementStartDate"] = details_date(start)
+            if start < today:
+                errors.input(f"ValidityTerm.AgreementStartDate {start} is in the past")
+    if "AgreementEndDate" in term:
+        end = _date(term["AgreementEndDate"], "ValidityTerm.AgreementEndDate", errors)
+        if end is not None:
+            stored["AgreementEndDate"] = details_date(end)
+    if start and end and end <= start:
+        errors.input(f"ValidityTerm.AgreementEndDate {end} is not after {start}")
+    return stored
 
 
 def _update_payment_schedule(

@@ -166,10 +166,8 @@ class EmulatorResponses:
         except Exception:
             log.exception("emulator bug while answering %s %s", request.method, request.path)
             code = "InternalServerException" if agreement else "InternalServiceException"
-            status, message = (
-                500,
-                f"internal error in the emulator (request {request_id}; see its log)",
-            )
+            status = 500
+            message = f"internal error in the emulator (request {request_id}; see its log)"
         serialize = json10_error if agreement else rest_json_error
         return serialize(code, status, message, request_id)
 
@@ -186,18 +184,19 @@ class EmulatorResponses:
         return rest_json_success(result, request_id)
 
     def _emulator(self, operation: str, account: str, params: JSON) -> JSON:
+        """The emulator-only operations (``/_offerops/...``); the caller's account as usual."""
         market = self.marketplace
         if operation == "Health":
             return {"Status": "ok", "DefaultAccount": self.default_account, "Account": account}
         if operation == "ListOffersForBuyer":
             return {"Offers": market.list_offers_for_buyer(account)}
         if operation == "AcceptOffer":
-            po = params.get("PurchaseOrder")
-            return market.accept_offer(account, _string(params, "OfferId"), po)
+            offer_id = _string(params, "OfferId")
+            return market.accept_offer(account, offer_id, _optional_string(params, "PurchaseOrder"))
         if operation == "SeedProducts":
             market.seed_products(account, _products(params["Products"]))
-            return {}
-        market.reset()
+        elif operation == "Reset":
+            market.reset()
         return {}
 
     # json-1.0: the Agreement API
@@ -283,6 +282,15 @@ def _string(params: Mapping[str, Any], name: str) -> str:
     value = params.get(name)
     if not isinstance(value, str) or not value:
         raise WireError("ValidationException", 422, f"{name} must be a non-empty string")
+    return value
+
+
+def _optional_string(params: Mapping[str, Any], name: str) -> str | None:
+    value = params.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise WireError("ValidationException", 422, f"{name} must be a string")
     return value
 
 

@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,6 +55,10 @@ class _Handler(BaseHTTPRequestHandler):
     server: EmulatorHTTPServer
     protocol_version = "HTTP/1.1"
     server_version = "offerops-emulator"
+    # Headers and body leave in one segment, without Nagle's delay: otherwise every keep-alive
+    # response waits ~40 ms for the client's delayed ACK. handle_one_request() flushes.
+    wbufsize = 64 * 1024
+    disable_nagle_algorithm = True
 
     def version_string(self) -> str:
         return self.server_version
@@ -235,28 +240,37 @@ class RunningServer:
         ``account`` defaults to the server's default (the seller); ``config`` goes to
         ``botocore.config.Config``, e.g. ``retries={"total_max_attempts": 1}``. Close it when done.
         """
-        session = self._session(account)
-        from botocore.config import Config
-
-        return session.client("marketplace-catalog", endpoint_url=self.url, config=Config(**config))
+        client: MarketplaceCatalogClient = self._client("marketplace-catalog", account, config)
+        return client
 
     def agreement_client(self, *, account: str | None = None, **config: Any) -> Any:
         """A boto3 ``marketplace-agreement`` client on this server (see :meth:`catalog_client`)."""
-        session: Any = self._session(account)
+        return self._client("marketplace-agreement", account, config)
+
+    def _client(self, service: str, account: str | None, config: dict[str, Any]) -> Any:
         from botocore.config import Config
 
-        return session.client(
-            "marketplace-agreement", endpoint_url=self.url, config=Config(**config)
-        )
+        session: Any = _boto3_session()
+        with _SESSION_LOCK:  # creating clients on one session is not thread-safe
+            return session.client(
+                service,
+                endpoint_url=self.url,
+                region_name="us-east-1",
+                aws_access_key_id=access_key_for(account or self.default_account),
+                aws_secret_access_key=EMULATOR_SECRET_KEY,
+                config=Config(**config),
+            )
 
-    def _session(self, account: str | None) -> boto3.Session:
-        import boto3
 
-        return boto3.Session(
-            aws_access_key_id=access_key_for(account or self.default_account),
-            aws_secret_access_key=EMULATOR_SECRET_KEY,
-            region_name="us-east-1",
-        )
+_SESSION_LOCK = threading.Lock()
+
+
+@cache
+def _boto3_session() -> boto3.Session:
+    """One session for every test client: it loads the service models once, not per client."""
+    import boto3
+
+    return boto3.Session(region_name="us-east-1")
 
 
 @contextmanager

@@ -86,6 +86,8 @@ def target_from_env(environ: Mapping[str, str], number: int | None = None) -> Gi
     if number is None:
         raise UsageError("no pull request number: pass --pr NUMBER, or run on a pull_request event")
     api_url = (environ.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
+    if urllib.parse.urlsplit(api_url).scheme not in ("http", "https"):
+        raise UsageError(f'GITHUB_API_URL must be an http(s) URL, got "{api_url}"')
     return GitHubTarget(api_url, repository, number, token)
 
 

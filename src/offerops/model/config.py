@@ -58,6 +58,10 @@ class Product(StrictModel):
     id: Annotated[str, Field(pattern=PRODUCT_ID_PATTERN, examples=["prod-4x7yvqjzt5abc"])]
     type: ProductType
     name: str | None = Field(default=None, description="Title, for plans and the emulator.")
+    manufacturerAccountId: AccountId | None = Field(
+        default=None,
+        description="For a product you resell (channel partner offers): the ISV's account.",
+    )
     dimensions: list[Dimension] = Field(min_length=1)
 
 

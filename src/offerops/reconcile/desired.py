@@ -118,7 +118,9 @@ def _contract_term(pricing: ContractPricing) -> dict[str, Any]:
     if pricing.payment == "installments" or all(d.quantity is not None for d in dimensions):
         total = Decimal(0)
         if pricing.payment == "upfront":
-            total = sum((d.price or Decimal(0)) * (d.quantity or 0) for d in dimensions)
+            total = sum(
+                ((d.price or Decimal(0)) * (d.quantity or 0) for d in dimensions), Decimal(0)
+            )
         grants = [{"DimensionKey": d.key, "MaxQuantity": d.quantity} for d in dimensions]
         return {
             "Type": "FixedUpfrontPricingTerm",
@@ -191,15 +193,36 @@ def _legal(legal: Legal, config: Config, root: Path) -> dict[str, Any]:
     return {"Type": "LegalTerm", "Documents": [document]}
 
 
-def documents_url(paths: list[str], config: Config, root: Path) -> str:
-    """The URL the custom EULA is published at: named by the content of its documents, in order.
+DOCUMENT_HASH_LENGTH = 16
+"""Hex digits of each document's SHA-256 in the published URL (64 bits: no practical clash)."""
 
-    The Catalog API takes one document URL and fetches it; a change to any document's content
-    changes the URL, so the plan shows a legal-terms change exactly when the contract changed.
+
+def document_hash(path: Path) -> str:
+    """The short content hash that names one document in a published URL."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:DOCUMENT_HASH_LENGTH]
+
+
+def documents_url(paths: list[str], config: Config, root: Path) -> str:
+    """The URL the custom EULA is published at: named by its documents' contents, in order.
+
+    The Catalog API takes one document URL and fetches it. Each document's short hash is part of
+    the name (``<base>/<hash1>-<hash2>.pdf``), so a changed document changes the URL and shows
+    as a legal-terms change, and ``offerops import`` can find each document in legal/ again.
     """
-    digest = hashlib.sha256()
-    for relpath in paths:
-        digest.update(hashlib.sha256((root / relpath).read_bytes()).digest())
+    hashes = [document_hash(root / relpath) for relpath in paths]
     suffix = ".pdf" if any(p.lower().endswith(".pdf") for p in paths) else ".txt"
     base = config.backend.documentsBaseUrl.rstrip("/")
-    return f"{base}/{digest.hexdigest()[:32]}{suffix}"
+    return f"{base}/{'-'.join(hashes)}{suffix}"
+
+
+def document_hashes(url: str) -> list[str]:
+    """The per-document hashes named in a documents URL (empty if it is not one of ours)."""
+    name = url.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    parts = name.split("-")
+    if all(len(part) == DOCUMENT_HASH_LENGTH and _is_hex(part) for part in parts):
+        return parts
+    return []
+
+
+def _is_hex(text: str) -> bool:
+    return all(char in "0123456789abcdef" for char in text)

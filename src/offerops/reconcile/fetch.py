@@ -97,7 +97,7 @@ def list_offer_summaries(client: Any, retry: RetryPolicy) -> Iterator[dict[str, 
 
 def describe_offers(client: Any, ids: list[str], retry: RetryPolicy) -> list[dict[str, Any]]:
     """EntityDetail for every id, 20 per BatchDescribeEntities call."""
-    details = []
+    details: list[dict[str, Any]] = []
     for start in range(0, len(ids), DESCRIBE_BATCH):
         chunk = ids[start : start + DESCRIBE_BATCH]
         response = retry.call(

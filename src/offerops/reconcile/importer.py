@@ -19,7 +19,7 @@ from offerops.fileio import atomic_write_text
 from offerops.model.config import Config
 from offerops.reconcile.actual import ActualOffer
 from offerops.reconcile.canonical import money
-from offerops.reconcile.desired import SCMP_VERSION, documents_url
+from offerops.reconcile.desired import SCMP_VERSION, document_hash, document_hashes
 
 MODELINE = "# yaml-language-server: $schema=../schemas/offer.schema.json"
 
@@ -127,7 +127,7 @@ def _buyer(account: str, config: Config) -> str:
 
 def _pricing(docs: dict[str, Any]) -> list[str]:
     terms = {t["Type"]: t for t in docs.get("UpdatePricingTerms", {}).get("Terms", [])}
-    validity = next(iter(docs.get("UpdateValidityTerms", {}).get("Terms", [])), {})
+    validity: dict[str, Any] = next(iter(docs.get("UpdateValidityTerms", {}).get("Terms", [])), {})
     schedule = next(iter(docs.get("UpdatePaymentScheduleTerms", {}).get("Terms", [])), None)
     if "UsageBasedPricingTerm" in terms and len(terms) == 1:
         return _usage(terms["UsageBasedPricingTerm"], validity)
@@ -184,7 +184,7 @@ def _fixed(
                 f"        quantity: {grant['MaxQuantity']}",
             ]
         payments = schedule["Schedule"]
-        total = sum(Decimal(p["ChargeAmount"]) for p in payments)
+        total = sum((Decimal(p["ChargeAmount"]) for p in payments), Decimal(0))
         lines += [
             "    payment: installments",
             "    installments:",
@@ -230,10 +230,23 @@ def _legal(docs: dict[str, Any], config: Config, root: Path) -> list[str]:
         terms = "scmp" if document.get("Version") == SCMP_VERSION else "standard-eula"
         return ["  legal:", f"    terms: {terms}"]
     url = str(document.get("Url", ""))
-    for path in sorted((root / "legal").rglob("*")) if (root / "legal").is_dir() else []:
-        relpath = path.relative_to(root).as_posix()
-        if path.is_file() and documents_url([relpath], config, root) == url:
-            return ["  legal:", "    terms: custom", "    documents:", f"      - {relpath}"]
+    by_hash = _legal_files(root)
+    wanted = document_hashes(url)
+    if wanted and all(digest in by_hash for digest in wanted):
+        lines = ["  legal:", "    terms: custom", "    documents:"]
+        return [*lines, *(f"      - {by_hash[digest]}" for digest in wanted)]
     raise NotExpressible(
         f"the custom EULA at {url} is not in legal/; download it into legal/ and import again"
     )
+
+
+def _legal_files(root: Path) -> dict[str, str]:
+    """Short content hash -> repo-relative path of every file under legal/."""
+    legal = root / "legal"
+    if not legal.is_dir():
+        return {}
+    return {
+        document_hash(path): path.relative_to(root).as_posix()
+        for path in sorted(legal.rglob("*"))
+        if path.is_file() and not path.is_symlink()
+    }

@@ -42,7 +42,7 @@ class Plan:
 
     @property
     def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(ACTIONS, 0)
+        counts: dict[str, int] = dict.fromkeys(ACTIONS, 0)
         for entry in self.entries:
             counts[entry.action] += 1
         return counts

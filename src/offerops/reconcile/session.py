@@ -15,7 +15,7 @@ from typing import Any
 from offerops.errors import OfferopsError
 from offerops.fileio import atomic_write_text
 from offerops.lint.runner import LintReport, LintRequest, lint
-from offerops.model.config import Backend, Config
+from offerops.model.config import Backend, Config, Product
 from offerops.reconcile.actual import ActualOffer
 from offerops.reconcile.apply import ApplyOptions, OfferResult, Progress, apply_entries
 from offerops.reconcile.desired import DesiredOffer
@@ -108,19 +108,41 @@ def open_session(root: Path, today: date, retry: RetryPolicy | None = None) -> S
     from offerops.catalog.factory import open_catalog
 
     if config.backend.kind == "emulator":
-        _seed_embedded(root / config.backend.path, config)
+        _seed_embedded(root / config.backend.path, report)
     catalog, agreements = open_catalog(config.backend, root, account=config.seller.accountId)
     return Session(
         root, today, report, config, CountingClient(catalog), agreements, retry or RetryPolicy()
     )
 
 
-def _seed_embedded(db: Path, config: Config) -> None:
-    """The embedded emulator seeds the products itself, so a fresh clone needs no extra step."""
+def _seed_embedded(db: Path, report: LintReport) -> None:
+    """The embedded emulator seeds itself, so a fresh clone needs no extra step: the seller's
+    products, resold products under their manufacturer's account, and the resale
+    authorizations the channel partner offers name (shared by the manufacturer with the
+    seller, as an ISV shares them on AWS Marketplace)."""
     from offerops.emulator.engine import Marketplace
 
+    assert report.repo is not None
+    config = report.repo.config
+    seller = config.seller.accountId
     db.parent.mkdir(parents=True, exist_ok=True)
-    Marketplace(db).seed_products(config.seller.accountId, config.products)
+    marketplace = Marketplace(db)
+    owners: dict[str, dict[str, Product]] = {}
+    for alias, product in config.products.items():
+        owners.setdefault(product.manufacturerAccountId or seller, {})[alias] = product
+    for owner, products in sorted(owners.items()):
+        marketplace.seed_products(owner, products)
+    for loaded in report.offers:
+        channel = loaded.offer.spec.channel if loaded.offer else None
+        resold = config.products.get(loaded.offer.spec.product) if loaded.offer else None
+        if channel is None or resold is None or resold.manufacturerAccountId is None:
+            continue
+        marketplace.seed_resale_authorization(
+            resold.manufacturerAccountId,
+            seller,
+            resold.id,
+            authorization_id=channel.resaleAuthorization,
+        )
 
 
 def write_apply_log(

@@ -3,6 +3,7 @@
 The list is literal on purpose (yamllint's registry): a rule exists when it is listed here.
 """
 
+from offerops.gitops import rules as history
 from offerops.lint.rules import (
     buyers,
     channel,
@@ -20,6 +21,7 @@ __all__ = [
     "buyers",
     "channel",
     "durations",
+    "history",
     "identity",
     "information",
     "legal",

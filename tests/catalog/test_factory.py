@@ -1,0 +1,157 @@
+"""open_catalog: which client each backend kind gives, and with which account and region."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from offerops.catalog.embedded import EmbeddedAgreementClient, EmbeddedCatalogClient
+from offerops.catalog.factory import open_catalog
+from offerops.emulator.engine import Marketplace
+from offerops.emulator.server import RunningServer, running_server
+from offerops.errors import ConfigError
+from offerops.model.config import Backend
+
+SELLER = "111122223333"
+OTHER = "999988887777"
+CATALOG = "AWSMarketplace"
+
+
+@pytest.fixture(autouse=True)
+def no_ambient_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No credentials, profile or region from the machine running the tests."""
+    for name in (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "aws-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[RunningServer]:
+    with running_server(Marketplace(tmp_path / "served.sqlite"), default_account=OTHER) as running:
+        yield running
+
+
+def close(*clients: Any) -> None:
+    for client in clients:
+        client.close()
+
+
+def test_emulator_backend_is_embedded_under_the_repository(tmp_path: Path) -> None:
+    backend = Backend(kind="emulator", path="state/nested/marketplace.sqlite")
+    catalog, agreements = open_catalog(backend, tmp_path, account=SELLER)
+    try:
+        listed = catalog.list_entities(Catalog=CATALOG, EntityType="Offer")
+    finally:
+        close(catalog, agreements)
+    assert isinstance(catalog, EmbeddedCatalogClient)
+    assert isinstance(agreements, EmbeddedAgreementClient)
+    assert catalog.account == SELLER
+    assert (tmp_path / "state/nested/marketplace.sqlite").is_file()
+    assert listed["EntitySummaryList"] == []
+
+
+def owner_of_a_new_change_set(server: RunningServer, catalog: Any) -> str:
+    draft = [{"ChangeType": "CreateOffer", "Entity": {"Type": "Offer@1.0"}, "DetailsDocument": {}}]
+    arn = catalog.start_change_set(Catalog=CATALOG, ChangeSet=draft)["ChangeSetArn"]
+    return str(arn.split(":")[4])
+
+
+def test_http_backend_signs_as_the_seller(tmp_path: Path, server: RunningServer) -> None:
+    backend = Backend(kind="http", endpoint=server.url)
+    catalog, agreements = open_catalog(backend, tmp_path, account=SELLER)
+    try:
+        owner = owner_of_a_new_change_set(server, catalog)
+    finally:
+        close(catalog, agreements)
+    assert owner == SELLER
+
+
+def test_http_backend_keeps_credentials_from_the_environment(
+    tmp_path: Path, server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+    catalog, agreements = open_catalog(
+        Backend(kind="http", endpoint=server.url), tmp_path, account=SELLER
+    )
+    try:
+        owner = owner_of_a_new_change_set(server, catalog)
+    finally:
+        close(catalog, agreements)
+    assert owner == OTHER  # no account in that key id: the server's default account
+
+
+def test_http_backend_needs_an_endpoint(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="endpoint"):
+        open_catalog(Backend(kind="http"), tmp_path, account=SELLER)
+
+
+def test_http_backend_does_not_retry_by_default(tmp_path: Path, server: RunningServer) -> None:
+    catalog, agreements = open_catalog(
+        Backend(kind="http", endpoint=server.url), tmp_path, account=SELLER
+    )
+    try:
+        retries = catalog.meta.config.retries  # type: ignore[attr-defined]
+    finally:
+        close(catalog, agreements)
+    assert retries == {"total_max_attempts": 1, "mode": "standard"}
+
+
+@pytest.mark.parametrize(
+    ("configured", "environment", "expected"),
+    [
+        (None, None, "us-east-1"),
+        (None, "eu-west-1", "eu-west-1"),
+        ("ap-southeast-2", "eu-west-1", "ap-southeast-2"),
+    ],
+)
+def test_aws_backend_region(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    configured: str | None,
+    environment: str | None,
+    expected: str,
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+    if environment:
+        monkeypatch.setenv("AWS_REGION", environment)
+    catalog, agreements = open_catalog(
+        Backend(kind="aws", region=configured), tmp_path, account=SELLER
+    )
+    try:
+        meta = catalog.meta  # type: ignore[attr-defined]
+        agreement_meta = agreements.meta  # type: ignore[attr-defined]
+        assert meta.region_name == expected
+        assert meta.endpoint_url == f"https://catalog.marketplace.{expected}.amazonaws.com"
+        assert agreement_meta.region_name == expected
+    finally:
+        close(catalog, agreements)
+
+
+def test_aws_backend_uses_the_named_profile(tmp_path: Path) -> None:
+    (tmp_path / "aws-credentials").write_text(
+        "[seller]\naws_access_key_id = AKIAPROFILEEXAMPLE\naws_secret_access_key = s\n",
+        encoding="utf-8",
+    )
+    catalog, agreements = open_catalog(
+        Backend(kind="aws", profile="seller"), tmp_path, account=SELLER
+    )
+    try:
+        credentials = catalog._request_signer._credentials  # type: ignore[attr-defined]
+        assert credentials.access_key == "AKIAPROFILEEXAMPLE"
+    finally:
+        close(catalog, agreements)

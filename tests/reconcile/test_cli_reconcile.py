@@ -1,0 +1,227 @@
+"""plan, apply, import and status through the command line, in-process and as processes."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from offerops.cli import cli
+
+ENV = {"OFFEROPS_TODAY": "2026-11-23"}
+
+
+def run(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--root", str(root), *args], env=ENV, catch_exceptions=False)
+
+
+def offerops(root: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "offerops", "--root", str(root), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+        env={**os.environ, **ENV},
+    )
+
+
+def test_plan_detailed_exitcode_and_saved_plan(example_repo: Path, tmp_path: Path) -> None:
+    saved = tmp_path / "plan.json"
+    first = run(example_repo, "plan", "--detailed-exitcode", "--out", str(saved))
+    assert first.exit_code == 2
+    assert first.output.startswith("Plan: 7 to create, 0 to update")
+    assert json.loads(saved.read_text())["summary"]["create"] == 7
+    applied = run(example_repo, "apply", str(saved))
+    assert applied.exit_code == 0, applied.output
+    assert "Applied 7 of 7 offer(s)" in applied.output
+    log = json.loads((example_repo / ".offerops" / "apply-log.json").read_text())
+    assert log["summary"] == {"succeeded": 7, "failed": 0}
+    assert all(entry["change_set_id"] for entry in log["offers"])
+    again = run(example_repo, "plan", "--detailed-exitcode")
+    assert again.exit_code == 0
+    stale = run(example_repo, "apply", str(saved))
+    assert stale.exit_code == 1
+
+
+def test_markdown_plan_is_a_pr_comment(example_repo: Path) -> None:
+    result = run(example_repo, "plan", "--format", "markdown")
+    assert result.output.startswith("<!-- offerops-plan -->\n### offerops plan — 7 to create")
+    assert result.output.count("<details>") == 7
+    assert "USD 250.00" in result.output
+
+
+def test_apply_without_yes_off_a_terminal_is_refused(example_repo: Path) -> None:
+    result = run(example_repo, "apply")
+    assert result.exit_code == 2
+    assert "No changes" not in result.output
+
+
+def test_plan_refuses_a_repository_with_lint_errors(example_repo: Path) -> None:
+    path = example_repo / "offers" / "globex-tiers-2027.yaml"
+    path.write_text(path.read_text().replace('"18000.00"', "18000"))
+    result = CliRunner().invoke(cli, ["--root", str(example_repo), "plan"], env=ENV)
+    assert result.exit_code == 1
+    assert "lint found 1 error(s)" in result.output
+
+
+def test_status_shows_agreements_after_a_buyer_accepts(example_repo: Path) -> None:
+    assert run(example_repo, "apply", "--yes").exit_code == 0
+    status = json.loads(run(example_repo, "status", "globex-tiers-2027", "--format", "json").output)
+    (row,) = status
+    assert row["state"] == "active"
+    assert row["url"].endswith(f"offerId={row['offer_id']}")
+    accepted = run(
+        example_repo, "emulator", "accept", row["offer_id"], "--as", "210987654321", "--po", "PO-1"
+    )
+    assert accepted.exit_code == 0, accepted.output
+    after = json.loads(run(example_repo, "status", "globex-tiers-2027", "--format", "json").output)
+    assert [a["buyer"] for a in after[0]["agreements"]] == ["210987654321"]
+    assert run(example_repo, "plan", "--detailed-exitcode").exit_code == 0
+
+
+def test_import_round_trip(example_repo: Path) -> None:
+    assert run(example_repo, "apply", "--yes").exit_code == 0
+    originals = {p.name: p.read_text() for p in (example_repo / "offers").glob("*.yaml")}
+    for path in (example_repo / "offers").glob("*.yaml"):
+        path.unlink()
+    imported = run(example_repo, "import", "--all")
+    assert imported.exit_code == 0, imported.output
+    assert sorted(p.name for p in (example_repo / "offers").glob("*.yaml")) == sorted(originals)
+    lint = run(example_repo, "lint")
+    assert lint.exit_code == 0, lint.output
+    plan = run(example_repo, "plan", "--detailed-exitcode")
+    assert plan.exit_code == 0, plan.output
+    text = (example_repo / "offers" / "acme-installments-2027.yaml").read_text()
+    assert "id: offer-" in text
+    assert "      - legal/acme-msa.pdf" not in text or "documents:" in text
+
+
+def test_import_never_overwrites(example_repo: Path) -> None:
+    assert run(example_repo, "apply", "--yes").exit_code == 0
+    result = run(example_repo, "import", "--all")
+    assert result.exit_code == 0
+    assert "nothing to import" in result.output
+
+
+@contextlib.contextmanager
+def served(root: Path, db: Path, *options: str) -> Iterator[str]:
+    seed = offerops(
+        root, "emulator", "seed", "--db", str(db), "--config", str(root / "offerops.yaml")
+    )
+    assert seed.returncode == 0, seed.stdout + seed.stderr
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "offerops",
+            "emulator",
+            "serve",
+            "--port",
+            str(port),
+            "--db",
+            str(db),
+            *options,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(200):
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.1):
+                break
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def use_http(root: Path, url: str) -> None:
+    config = root / "offerops.yaml"
+    text = config.read_text().split("backend:")[0]
+    config.write_text(text + f"backend:\n  kind: http\n  endpoint: {url}\n")
+
+
+def test_killed_apply_converges_on_rerun_without_duplicates(
+    example_repo: Path, tmp_path: Path
+) -> None:
+    """Kill apply while change sets are in flight, rerun until done: every offer exactly once."""
+    with served(example_repo, tmp_path / "market.sqlite", "--changeset-seconds", "0.6") as url:
+        use_http(example_repo, url)
+        for delay in (0.8, 1.2):
+            apply = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "offerops",
+                    "--root",
+                    str(example_repo),
+                    "apply",
+                    "--yes",
+                    "--parallelism",
+                    "2",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env={**os.environ, **ENV},
+            )
+            time.sleep(delay)
+            apply.send_signal(signal.SIGKILL)
+            apply.wait(timeout=10)
+        final = offerops(example_repo, "apply", "--yes")
+        assert final.returncode == 0, final.stdout + final.stderr
+        plan = offerops(example_repo, "plan", "--format", "json")
+        document = json.loads(plan.stdout)
+        assert document["summary"]["no-op"] == 7, document["summary"]
+        assert document["summary"]["unmanaged"] == 0, "a duplicate offer was created"
+
+
+@pytest.mark.parametrize("backend", ["embedded", "http"])
+def test_concurrent_apply_processes_do_not_double_create(
+    example_repo: Path, tmp_path: Path, backend: str
+) -> None:
+    context = (
+        served(example_repo, tmp_path / "market.sqlite", "--changeset-seconds", "0.3")
+        if backend == "http"
+        else contextlib.nullcontext("")
+    )
+    with context as url:
+        if url:
+            use_http(example_repo, url)
+        processes = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "offerops",
+                    "--root",
+                    str(example_repo),
+                    "apply",
+                    "--yes",
+                    "--log",
+                    f"log-{n}.json",
+                ],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, **ENV},
+            )
+            for n in range(2)
+        ]
+        outputs = [process.communicate(timeout=120)[0].decode() for process in processes]
+        plan = json.loads(offerops(example_repo, "plan", "--format", "json").stdout)
+    assert plan["summary"]["no-op"] == 7, (plan["summary"], outputs)
+    assert plan["summary"]["unmanaged"] == 0

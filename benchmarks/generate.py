@@ -32,6 +32,12 @@ products:
       - { key: premium, name: Premium tier, unit: Units }
       - { key: USER, name: User hours, unit: Hrs, usage: true }
       - { key: GB_SCANNED, name: Data scanned, unit: GB, usage: true }
+  partner-gateway:
+    id: prod-7h6g5f4d3s2a1
+    type: saas
+    manufacturerAccountId: "999988887777"
+    dimensions:
+      - { key: gateways, name: Gateways, unit: Units }
 buyers:
 """
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -136,6 +142,19 @@ PLAN = """\
 """
 
 
+RESOLD = """\
+  pricing:
+    model: contract
+    currency: USD
+    contract:
+      durationMonths: 12
+    dimensions:
+      - key: gateways
+        price: "{price}.00"
+    payment: upfront
+"""
+
+
 def pricing_block(rng: random.Random, kind: str) -> str:
     if kind == "usage":
         return USAGE.format(rate=f"{rng.randrange(10, 999) / 1000:.3f}", gb=rng.randrange(1, 9))
@@ -169,19 +188,18 @@ def offer_text(index: int, rng: random.Random, aliases: list[str]) -> str:
         if rng.random() < 0.3
         else f"  legal:\n    terms: {rng.choice(['standard-eula', 'scmp'])}\n"
     )
-    channel = (
-        "  channel:\n    resaleAuthorization: resaleauthz-1a2b3c4d5e6f7\n"
-        if rng.random() < 0.1
-        else ""
-    )
+    resold = rng.random() < 0.1
+    channel = "  channel:\n    resaleAuthorization: resaleauthz-1a2b3c4d5e6f7\n" if resold else ""
+    product = "partner-gateway" if resold else "analytics-saas"
+    pricing = RESOLD.format(price=rng.randrange(100, 900)) if resold else pricing_block(rng, kind)
     return (
         "# yaml-language-server: $schema=../schemas/offer.schema.json\n"
         f"apiVersion: offerops/v1\nkind: PrivateOffer\nkey: {key}\nspec:\n"
         f"  name: Customer {index:05d} - Analytics {kind}\n"
         f"  description: Generated offer {index} for benchmarks.\n"
-        f"  product: analytics-saas\n{channel}  expiresOn: {expires}\n"
+        f"  product: {product}\n{channel}  expiresOn: {expires}\n"
         + buyers_block(rng, aliases, single=bool(channel))
-        + pricing_block(rng, kind)
+        + pricing
         + legal
     )
 

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
@@ -118,6 +119,32 @@ def lint_section(args: argparse.Namespace, work: Path) -> list[Row]:
     return [row for size in sizes for row in lint_rows(size, work)]
 
 
+@section("changed")
+def changed_section(args: argparse.Namespace, work: Path) -> list[Row]:
+    """One changed offer in a large git repository: what every pull request runs."""
+    size = 1000 if args.quick else 10000
+    repo = generate(work / f"git-{size}", size)
+    env = {**os.environ, "OFFEROPS_TODAY": TODAY}
+    git = ["git", "-c", "user.email=bench@example.com", "-c", "user.name=bench"]
+    subprocess.run([*git, "init", "-q"], cwd=repo, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-qm", "offers"], cwd=repo, check=True)
+    changed = repo / "offers" / "offer-00042.yaml"
+    changed.write_text(changed.read_text().replace("for benchmarks", "for a pull request"))
+    command = [str(BIN / "offerops"), "lint", "--changed-since", "HEAD"]
+    seconds = timed(command, repo, env)
+    return [
+        Row(
+            f"lint --changed-since, 1 changed of {size:,} offers (incl. process start)",
+            f"{seconds:.2f} s",
+            "1.00 s",
+            seconds / 1.0,
+            "< 1 s",
+            seconds < 1.0,
+        )
+    ]
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -200,6 +227,13 @@ def apply_section(args: argparse.Namespace, work: Path) -> list[Row]:
             serial / concurrent >= 8,
         )
     ]
+
+
+def plan_json(repo: Path, env: dict[str, str]) -> dict[str, Any]:
+    command = [str(BIN / "offerops"), "plan", "--format", "json"]
+    done = subprocess.run(command, cwd=repo, env=env, capture_output=True, check=True)
+    plan: dict[str, Any] = json.loads(done.stdout)
+    return plan
 
 
 @section("plan")

@@ -9,33 +9,7 @@ from pathlib import Path
 import git
 import pytest
 
-from offerops.lint.rule import _BY_NAME, REGISTRY, all_rules
 from support import CONTRACT_OFFER, OfferRepo
-
-_WIRED = "OFR220" in {rule.id for rule in all_rules()}
-"""Whether offerops.lint.rules registers the history rules (the lead wires it in)."""
-
-
-@pytest.fixture(autouse=True)
-def history_rules() -> Iterator[None]:
-    """Register OFR220-OFR222 only while these tests run, until lint.rules imports them.
-
-    Importing ``offerops.gitops.rules`` registers them for the rest of the process, which would
-    make docs/rules.md and the rule meta-tests see rules they do not list yet. Once
-    ``offerops.lint.rules`` imports the module, this fixture does nothing.
-    """
-    from offerops.gitops.rules import HISTORY_RULES
-
-    if _WIRED:
-        yield
-        return
-    for rule in HISTORY_RULES:
-        REGISTRY[rule.id] = rule
-        _BY_NAME[rule.name] = rule.id
-    yield
-    for rule in HISTORY_RULES:
-        REGISTRY.pop(rule.id, None)
-        _BY_NAME.pop(rule.name, None)
 
 
 @dataclass

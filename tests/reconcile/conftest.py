@@ -15,8 +15,7 @@ from support import TODAY
 PROJECT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def example_repo(tmp_path: Path) -> Path:
+def copy_example(tmp_path: Path) -> Path:
     """A copy of this project's example offers repository (config, offers, legal)."""
     root = tmp_path / "repo"
     root.mkdir()
@@ -24,6 +23,35 @@ def example_repo(tmp_path: Path) -> Path:
     shutil.copytree(PROJECT / "offers", root / "offers")
     shutil.copytree(PROJECT / "legal", root / "legal")
     return root
+
+
+@pytest.fixture
+def embedded_repo(tmp_path: Path) -> Path:
+    """The example repository on the embedded emulator (its default backend)."""
+    return copy_example(tmp_path)
+
+
+@pytest.fixture(params=["embedded", "http"])
+def example_repo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path]:
+    """The example repository on the embedded emulator, and on the emulator served over HTTP
+    (reached with boto3 and ``endpoint_url``): the same tests hold for both backends."""
+    root = copy_example(tmp_path)
+    if request.param == "embedded":
+        yield root
+        return
+    from offerops.emulator.cli import load_config, resale_authorizations
+    from offerops.emulator.engine import Marketplace
+    from offerops.emulator.seeding import seed_repository
+    from offerops.emulator.server import running_server
+
+    config = load_config(root / "offerops.yaml")
+    market = Marketplace(tmp_path / "served.sqlite")
+    seed_repository(market, config, resale_authorizations(root / "offers", config))
+    with running_server(market) as server:
+        text = (root / "offerops.yaml").read_text().split("backend:")[0]
+        backend = f"backend:\n  kind: http\n  endpoint: {server.url}\n"
+        (root / "offerops.yaml").write_text(text + backend)
+        yield root
 
 
 @pytest.fixture

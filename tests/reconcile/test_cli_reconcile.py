@@ -36,80 +36,82 @@ def offerops(root: Path, *args: str, timeout: float = 120) -> subprocess.Complet
     )
 
 
-def test_plan_detailed_exitcode_and_saved_plan(example_repo: Path, tmp_path: Path) -> None:
+def test_plan_detailed_exitcode_and_saved_plan(embedded_repo: Path, tmp_path: Path) -> None:
     saved = tmp_path / "plan.json"
-    first = run(example_repo, "plan", "--detailed-exitcode", "--out", str(saved))
+    first = run(embedded_repo, "plan", "--detailed-exitcode", "--out", str(saved))
     assert first.exit_code == 2
     assert first.output.startswith("Plan: 7 to create, 0 to update")
     assert json.loads(saved.read_text())["summary"]["create"] == 7
-    applied = run(example_repo, "apply", str(saved))
+    applied = run(embedded_repo, "apply", str(saved))
     assert applied.exit_code == 0, applied.output
     assert "Applied 7 of 7 offer(s)" in applied.output
-    log = json.loads((example_repo / ".offerops" / "apply-log.json").read_text())
+    log = json.loads((embedded_repo / ".offerops" / "apply-log.json").read_text())
     assert log["summary"] == {"succeeded": 7, "failed": 0}
     assert all(entry["change_set_id"] for entry in log["offers"])
-    again = run(example_repo, "plan", "--detailed-exitcode")
+    again = run(embedded_repo, "plan", "--detailed-exitcode")
     assert again.exit_code == 0
-    stale = run(example_repo, "apply", str(saved))
+    stale = run(embedded_repo, "apply", str(saved))
     assert stale.exit_code == 1
 
 
-def test_markdown_plan_is_a_pr_comment(example_repo: Path) -> None:
-    result = run(example_repo, "plan", "--format", "markdown")
+def test_markdown_plan_is_a_pr_comment(embedded_repo: Path) -> None:
+    result = run(embedded_repo, "plan", "--format", "markdown")
     assert result.output.startswith("<!-- offerops-plan -->\n### offerops plan — 7 to create")
     assert result.output.count("<details>") == 7
     assert "USD 250.00" in result.output
 
 
-def test_apply_without_yes_off_a_terminal_is_refused(example_repo: Path) -> None:
-    result = run(example_repo, "apply")
+def test_apply_without_yes_off_a_terminal_is_refused(embedded_repo: Path) -> None:
+    result = run(embedded_repo, "apply")
     assert result.exit_code == 2
     assert "No changes" not in result.output
 
 
-def test_plan_refuses_a_repository_with_lint_errors(example_repo: Path) -> None:
-    path = example_repo / "offers" / "globex-tiers-2027.yaml"
+def test_plan_refuses_a_repository_with_lint_errors(embedded_repo: Path) -> None:
+    path = embedded_repo / "offers" / "globex-tiers-2027.yaml"
     path.write_text(path.read_text().replace('"18000.00"', "18000"))
-    result = CliRunner().invoke(cli, ["--root", str(example_repo), "plan"], env=ENV)
+    result = CliRunner().invoke(cli, ["--root", str(embedded_repo), "plan"], env=ENV)
     assert result.exit_code == 1
     assert "lint found 1 error(s)" in result.output
 
 
-def test_status_shows_agreements_after_a_buyer_accepts(example_repo: Path) -> None:
-    assert run(example_repo, "apply", "--yes").exit_code == 0
-    status = json.loads(run(example_repo, "status", "globex-tiers-2027", "--format", "json").output)
+def test_status_shows_agreements_after_a_buyer_accepts(embedded_repo: Path) -> None:
+    assert run(embedded_repo, "apply", "--yes").exit_code == 0
+    status = json.loads(
+        run(embedded_repo, "status", "globex-tiers-2027", "--format", "json").output
+    )
     (row,) = status
     assert row["state"] == "active"
     assert row["url"].endswith(f"offerId={row['offer_id']}")
     accepted = run(
-        example_repo, "emulator", "accept", row["offer_id"], "--as", "210987654321", "--po", "PO-1"
+        embedded_repo, "emulator", "accept", row["offer_id"], "--as", "210987654321", "--po", "PO-1"
     )
     assert accepted.exit_code == 0, accepted.output
-    after = json.loads(run(example_repo, "status", "globex-tiers-2027", "--format", "json").output)
+    after = json.loads(run(embedded_repo, "status", "globex-tiers-2027", "--format", "json").output)
     assert [a["buyer"] for a in after[0]["agreements"]] == ["210987654321"]
-    assert run(example_repo, "plan", "--detailed-exitcode").exit_code == 0
+    assert run(embedded_repo, "plan", "--detailed-exitcode").exit_code == 0
 
 
-def test_import_round_trip(example_repo: Path) -> None:
-    assert run(example_repo, "apply", "--yes").exit_code == 0
-    originals = {p.name: p.read_text() for p in (example_repo / "offers").glob("*.yaml")}
-    for path in (example_repo / "offers").glob("*.yaml"):
+def test_import_round_trip(embedded_repo: Path) -> None:
+    assert run(embedded_repo, "apply", "--yes").exit_code == 0
+    originals = {p.name: p.read_text() for p in (embedded_repo / "offers").glob("*.yaml")}
+    for path in (embedded_repo / "offers").glob("*.yaml"):
         path.unlink()
-    imported = run(example_repo, "import", "--all")
+    imported = run(embedded_repo, "import", "--all")
     assert imported.exit_code == 0, imported.output
-    assert sorted(p.name for p in (example_repo / "offers").glob("*.yaml")) == sorted(originals)
-    lint = run(example_repo, "lint")
+    assert sorted(p.name for p in (embedded_repo / "offers").glob("*.yaml")) == sorted(originals)
+    lint = run(embedded_repo, "lint")
     assert lint.exit_code == 0, lint.output
-    plan = run(example_repo, "plan", "--detailed-exitcode")
+    plan = run(embedded_repo, "plan", "--detailed-exitcode")
     assert plan.exit_code == 0, plan.output
-    text = (example_repo / "offers" / "acme-installments-2027.yaml").read_text()
+    text = (embedded_repo / "offers" / "acme-installments-2027.yaml").read_text()
     assert "id: offer-" in text
     assert "      - legal/acme-msa.pdf" not in text or "documents:" in text
 
 
-def test_import_never_overwrites(example_repo: Path) -> None:
-    assert run(example_repo, "apply", "--yes").exit_code == 0
-    result = run(example_repo, "import", "--all")
+def test_import_never_overwrites(embedded_repo: Path) -> None:
+    assert run(embedded_repo, "apply", "--yes").exit_code == 0
+    result = run(embedded_repo, "import", "--all")
     assert result.exit_code == 0
     assert "nothing to import" in result.output
 
@@ -157,11 +159,11 @@ def use_http(root: Path, url: str) -> None:
 
 
 def test_killed_apply_converges_on_rerun_without_duplicates(
-    example_repo: Path, tmp_path: Path
+    embedded_repo: Path, tmp_path: Path
 ) -> None:
     """Kill apply while change sets are in flight, rerun until done: every offer exactly once."""
-    with served(example_repo, tmp_path / "market.sqlite", "--changeset-seconds", "0.6") as url:
-        use_http(example_repo, url)
+    with served(embedded_repo, tmp_path / "market.sqlite", "--changeset-seconds", "0.6") as url:
+        use_http(embedded_repo, url)
         for delay in (0.8, 1.2):
             apply = subprocess.Popen(
                 [
@@ -169,7 +171,7 @@ def test_killed_apply_converges_on_rerun_without_duplicates(
                     "-m",
                     "offerops",
                     "--root",
-                    str(example_repo),
+                    str(embedded_repo),
                     "apply",
                     "--yes",
                     "--parallelism",
@@ -182,9 +184,9 @@ def test_killed_apply_converges_on_rerun_without_duplicates(
             time.sleep(delay)
             apply.send_signal(signal.SIGKILL)
             apply.wait(timeout=10)
-        final = offerops(example_repo, "apply", "--yes")
+        final = offerops(embedded_repo, "apply", "--yes")
         assert final.returncode == 0, final.stdout + final.stderr
-        plan = offerops(example_repo, "plan", "--format", "json")
+        plan = offerops(embedded_repo, "plan", "--format", "json")
         document = json.loads(plan.stdout)
         assert document["summary"]["no-op"] == 7, document["summary"]
         assert document["summary"]["unmanaged"] == 0, "a duplicate offer was created"
@@ -192,16 +194,16 @@ def test_killed_apply_converges_on_rerun_without_duplicates(
 
 @pytest.mark.parametrize("backend", ["embedded", "http"])
 def test_concurrent_apply_processes_do_not_double_create(
-    example_repo: Path, tmp_path: Path, backend: str
+    embedded_repo: Path, tmp_path: Path, backend: str
 ) -> None:
     context = (
-        served(example_repo, tmp_path / "market.sqlite", "--changeset-seconds", "0.3")
+        served(embedded_repo, tmp_path / "market.sqlite", "--changeset-seconds", "0.3")
         if backend == "http"
         else contextlib.nullcontext("")
     )
     with context as url:
         if url:
-            use_http(example_repo, url)
+            use_http(embedded_repo, url)
         processes = [
             subprocess.Popen(
                 [
@@ -209,7 +211,7 @@ def test_concurrent_apply_processes_do_not_double_create(
                     "-m",
                     "offerops",
                     "--root",
-                    str(example_repo),
+                    str(embedded_repo),
                     "apply",
                     "--yes",
                     "--log",
@@ -222,6 +224,6 @@ def test_concurrent_apply_processes_do_not_double_create(
             for n in range(2)
         ]
         outputs = [process.communicate(timeout=120)[0].decode() for process in processes]
-        plan = json.loads(offerops(example_repo, "plan", "--format", "json").stdout)
+        plan = json.loads(offerops(embedded_repo, "plan", "--format", "json").stdout)
     assert plan["summary"]["no-op"] == 7, (plan["summary"], outputs)
     assert plan["summary"]["unmanaged"] == 0

@@ -1,7 +1,7 @@
 """``offerops emulator``: serve the emulator over HTTP, seed products, act as a buyer.
 
-The lead's CLI registers :data:`emulator_group` with ``cli.add_command(emulator_group)``; it also
-runs on its own (``python -m`` or click's test runner). Commands only parse options and call the
+The main CLI registers :data:`emulator_group` as ``offerops emulator``; the group also runs on its
+own (click's test runner, ``python -c``). Commands only parse options and call the
 modules; every expected failure is a ``click.ClickException`` (a one-line message, exit 1; bad usage
 exits 2), so no traceback reaches the terminal.
 
@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol
 
 import click
 
@@ -34,9 +34,6 @@ if TYPE_CHECKING:
 
 CONFIG_NAME = "offerops.yaml"
 DEFAULT_DB = ".offerops/marketplace.sqlite"
-ACCOUNT_PATTERN = r"^\d{12}$"
-
-T = TypeVar("T")
 
 
 class EmulatorCommandError(click.ClickException):
@@ -151,7 +148,7 @@ _db_option = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     help="The emulator database (default: the repository's backend.path).",
 )
-_account_pattern = click.option(
+_as_option = click.option(
     "--as",
     "account",
     required=True,
@@ -309,19 +306,14 @@ def seed(db: Path | None, config_path: Path | None) -> None:
         raise EmulatorCommandError(
             f"no {CONFIG_NAME} found here or above; pass --config FILE or run in a repository"
         )
+    from offerops.emulator.seeding import products_by_owner, seed_repository
+
     config = load_config(path)
     seller = config.seller.accountId
-    owners: dict[str, dict[str, Any]] = {}
-    for alias, product in config.products.items():
-        owners.setdefault(product.manufacturerAccountId or seller, {})[alias] = product
+    owners = products_by_owner(config)
     authorizations = resale_authorizations(path.parent / "offers", config)
     with _local(where.db) as market, _backend_errors():
-        for owner, products in sorted(owners.items()):
-            market.seed_products(owner, products)
-        for authorization_id, (isv, product_id) in sorted(authorizations.items()):
-            market.seed_resale_authorization(
-                isv, seller, product_id, authorization_id=authorization_id
-            )
+        seed_repository(market, config, authorizations)
     for owner, products in sorted(owners.items()):
         names = ", ".join(product.id for product in products.values())
         noun = "product" if len(products) == 1 else "products"
@@ -357,7 +349,7 @@ def resale_authorizations(offers: Path, config: Config) -> dict[str, tuple[str, 
 
 
 @emulator_group.command()
-@_account_pattern
+@_as_option
 @_db_option
 @_endpoint_option
 @_json_option
@@ -377,7 +369,7 @@ def offers(account: str, db: Path | None, endpoint: str | None, as_json: bool) -
 
 @emulator_group.command()
 @click.argument("offer_id")
-@_account_pattern
+@_as_option
 @click.option("--po", "purchase_order", metavar="NUMBER", help="Purchase order number.")
 @_db_option
 @_endpoint_option
@@ -401,7 +393,7 @@ def accept(
 
 
 @emulator_group.command()
-@_account_pattern
+@_as_option
 @_db_option
 @_endpoint_option
 @_json_option

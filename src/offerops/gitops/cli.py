@@ -1,8 +1,8 @@
 """Click commands of the pull-request workflow: ``new``, ``clone`` and ``comment``.
 
 They are registered by ``offerops.cli`` (lazily, like ``emulator``), and take the repository
-root from its shared options object. ``lint --changed-since`` uses the two plain functions
-re-exported here, :func:`changed_paths_for_lint` and :func:`history_findings`.
+root from its shared options object. ``lint --changed-since`` calls ``gitops.changed`` and
+``gitops.history`` directly.
 """
 
 from __future__ import annotations
@@ -10,41 +10,13 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 import click
 
-from offerops.gitops.changed import ChangeSet, changed_paths_for_lint, changed_since
 from offerops.gitops.scaffold import DEFAULT_ACTION, DEFAULT_SELLER_ACCOUNT
 
-if TYPE_CHECKING:
-    from offerops.gitops.history import Released
-    from offerops.lint.finding import Finding
-    from offerops.lint.runner import LintReport
-
-__all__ = [
-    "ChangeSet",
-    "changed_paths_for_lint",
-    "changed_since",
-    "clone_command",
-    "comment_command",
-    "history_findings",
-    "new_command",
-]
-
-
-def history_findings(
-    root: Path,
-    ref: str,
-    report: LintReport,
-    released: Released | None = None,
-    *,
-    changes: ChangeSet | None = None,
-) -> list[Finding]:
-    """OFR220-OFR222 findings for ``lint --changed-since REF`` (see gitops.history)."""
-    from offerops.gitops import history
-
-    return history.history_findings(root, ref, report, released, changes=changes)
+__all__ = ["clone_command", "comment_command", "new_command"]
 
 
 def _root() -> Path:

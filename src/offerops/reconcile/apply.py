@@ -7,6 +7,7 @@ marketplace has now. One offer's failure never stops the others.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -31,6 +32,41 @@ class ApplyOptions:
     poll_max_seconds: float = 5.0
     timeout_seconds: float = 3600.0
     server_fault_attempts: int = 3
+
+
+class Pacer:
+    """When to poll a change set: around how long the finished ones took, then backing off.
+
+    Offer change sets take seconds on the emulator and minutes on AWS. Polling from 50 ms on
+    wastes calls (and the DescribeChangeSet quota, 10/s) on every set; polling every 5 s from
+    the start wastes minutes. The first poll waits for what the sets finished so far took
+    (their median, within the configured bounds); later polls back off by 1.5x.
+    """
+
+    def __init__(self, options: ApplyOptions) -> None:
+        self._options = options
+        self._durations: list[float] = []
+        self._lock = threading.Lock()
+
+    def first_delay(self) -> float:
+        with self._lock:
+            if not self._durations:
+                return self._options.poll_initial_seconds
+            ordered = sorted(self._durations)
+            typical = ordered[len(ordered) // 2]
+        return min(self._options.poll_max_seconds, max(self._options.poll_initial_seconds, typical))
+
+    def next_delay(self, delay: float) -> float:
+        return min(self._options.poll_max_seconds, delay * 1.5)
+
+    def finished(self, still_running_at: float, done_at: float) -> None:
+        """Record a set that was still running at one poll and done at the next.
+
+        The midpoint is the estimate: recording ``done_at`` alone would creep upward (a set done
+        at the first poll reports that poll's delay), and every poll would come later.
+        """
+        with self._lock:
+            self._durations.append((still_running_at + done_at) / 2)
 
 
 @dataclass
@@ -65,9 +101,12 @@ def apply_entries(
     """Apply every entry that changes something; results sorted by key."""
     work = [entry for entry in entries if entry.changes_anything]
     results: list[OfferResult] = []
+    pacer = Pacer(options)
     with ThreadPoolExecutor(max_workers=max(1, options.parallelism)) as pool:
         futures = [
-            pool.submit(_apply_one, entry, desired.get(entry.key or ""), client, retry, options)
+            pool.submit(
+                _apply_one, entry, desired.get(entry.key or ""), client, retry, options, pacer
+            )
             for entry in work
         ]
         for future in as_completed(futures):
@@ -87,13 +126,14 @@ def _apply_one(
     client: Any,
     retry: RetryPolicy,
     options: ApplyOptions,
+    pacer: Pacer,
 ) -> OfferResult:
     started = time.monotonic()
     result = OfferResult(entry.key, entry.relpath, entry.action, "FAILED", entry.offer_id)
     try:
         changes = build_changes(entry, desired)
         for attempt in range(options.server_fault_attempts):
-            described = _run(entry, changes, attempt, client, retry, options, result)
+            described = _run(entry, changes, attempt, client, retry, options, result, pacer)
             if described is None or described.get("FailureCode") != "SERVER_FAULT":
                 break
             result.errors.append(
@@ -114,6 +154,7 @@ def _run(
     retry: RetryPolicy,
     options: ApplyOptions,
     result: OfferResult,
+    pacer: Pacer,
 ) -> dict[str, Any] | None:
     """Start (or rejoin) the change set and wait for it; fill ``result``."""
     started = retry.call(
@@ -125,7 +166,7 @@ def _run(
         ChangeSetTags=[{"Key": KEY_TAG, "Value": entry.key or entry.offer_id or "unknown"}],
     )
     result.change_set_id = str(started["ChangeSetId"])
-    described = _wait(client, retry, result.change_set_id, options)
+    described = _wait(client, retry, result.change_set_id, options, pacer)
     if described is None:
         result.status = "TIMED_OUT"
         result.errors = [
@@ -141,20 +182,25 @@ def _run(
 
 
 def _wait(
-    client: Any, retry: RetryPolicy, change_set_id: str, options: ApplyOptions
+    client: Any, retry: RetryPolicy, change_set_id: str, options: ApplyOptions, pacer: Pacer
 ) -> dict[str, Any] | None:
-    deadline = time.monotonic() + options.timeout_seconds
-    delay = options.poll_initial_seconds
+    started = time.monotonic()
+    deadline = started + options.timeout_seconds
+    delay = pacer.first_delay()
+    running_at = 0.0
     while True:
+        time.sleep(delay)
+        polled_at = time.monotonic() - started
         described: dict[str, Any] = retry.call(
             client.describe_change_set, Catalog=CATALOG, ChangeSetId=change_set_id
         )
         if described.get("Status") in TERMINAL:
+            pacer.finished(running_at, polled_at)
             return described
+        running_at = polled_at
+        delay = pacer.next_delay(delay)
         if time.monotonic() + delay > deadline:
             return None
-        time.sleep(delay)
-        delay = min(options.poll_max_seconds, delay * 1.5)
 
 
 def _errors(described: dict[str, Any], entry: OfferPlan) -> list[str]:

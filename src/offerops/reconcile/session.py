@@ -15,7 +15,7 @@ from typing import Any
 from offerops.errors import OfferopsError
 from offerops.fileio import atomic_write_text
 from offerops.lint.runner import LintReport, LintRequest, lint
-from offerops.model.config import Backend, Config, Product
+from offerops.model.config import Backend, Config
 from offerops.reconcile.actual import ActualOffer
 from offerops.reconcile.apply import ApplyOptions, OfferResult, Progress, apply_entries
 from offerops.reconcile.desired import DesiredOffer
@@ -116,33 +116,21 @@ def open_session(root: Path, today: date, retry: RetryPolicy | None = None) -> S
 
 
 def _seed_embedded(db: Path, report: LintReport) -> None:
-    """The embedded emulator seeds itself, so a fresh clone needs no extra step: the seller's
-    products, resold products under their manufacturer's account, and the resale
-    authorizations the channel partner offers name (shared by the manufacturer with the
-    seller, as an ISV shares them on AWS Marketplace)."""
+    """The embedded emulator seeds itself, so a fresh clone needs no extra step."""
     from offerops.emulator.engine import Marketplace
+    from offerops.emulator.seeding import seed_repository
 
     assert report.repo is not None
     config = report.repo.config
-    seller = config.seller.accountId
-    db.parent.mkdir(parents=True, exist_ok=True)
-    marketplace = Marketplace(db)
-    owners: dict[str, dict[str, Product]] = {}
-    for alias, product in config.products.items():
-        owners.setdefault(product.manufacturerAccountId or seller, {})[alias] = product
-    for owner, products in sorted(owners.items()):
-        marketplace.seed_products(owner, products)
+    authorizations: dict[str, tuple[str, str]] = {}
     for loaded in report.offers:
-        channel = loaded.offer.spec.channel if loaded.offer else None
-        resold = config.products.get(loaded.offer.spec.product) if loaded.offer else None
-        if channel is None or resold is None or resold.manufacturerAccountId is None:
-            continue
-        marketplace.seed_resale_authorization(
-            resold.manufacturerAccountId,
-            seller,
-            resold.id,
-            authorization_id=channel.resaleAuthorization,
-        )
+        spec = loaded.offer.spec if loaded.offer else None
+        product = config.products.get(spec.product) if spec else None
+        if spec and spec.channel and product and product.manufacturerAccountId:
+            isv = product.manufacturerAccountId
+            authorizations[spec.channel.resaleAuthorization] = (isv, product.id)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    seed_repository(Marketplace(db), config, authorizations)
 
 
 def write_apply_log(

@@ -1,4 +1,4 @@
-"""The GitOps loop end to end on the embedded emulator: plan, apply, plan again."""
+"""The GitOps loop end to end on both backends (embedded and HTTP): plan, apply, plan again."""
 
 from __future__ import annotations
 

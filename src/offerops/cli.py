@@ -12,6 +12,7 @@ import contextlib
 import os
 import sys
 import tempfile
+import time
 import traceback
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -297,10 +298,11 @@ def apply(
             _exit(_replacements_status(shown))
         if saved is None and not yes:
             _confirm_or_refuse()
-        started = datetime.now(UTC)
+        started, clock = datetime.now(UTC), time.monotonic()
         results = session.apply(current, ApplyOptions(parallelism=parallelism), _progress, saved)
+        seconds = time.monotonic() - clock
         log = log_path if log_path.is_absolute() else session.root / log_path
-        write_apply_log(log, session, shown, results, started)
+        write_apply_log(log, session, shown, results, started, seconds)
     finally:
         session.close()
     failed = [result for result in results if result.status != "SUCCEEDED"]

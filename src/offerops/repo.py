@@ -39,13 +39,35 @@ def relpath(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
+def offer_relpaths(root: Path) -> list[str]:
+    """Repo-relative paths of every offer file under ``offers/``, sorted.
+
+    Strings, not Path objects: a 10,000-offer repository is listed on every pull request, and
+    building Paths for all of them costs more than the walk itself.
+    """
+    base = os.path.join(str(root), OFFERS_DIR)
+    start = len(str(root)) + 1
+    found: list[str] = []
+    for current, dirs, files in os.walk(base):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        folder = current[start:].replace(os.sep, "/")
+        found.extend(
+            f"{folder}/{name}"
+            for name in files
+            if name.endswith(OFFER_SUFFIXES) and not name.startswith(".")
+        )
+    return sorted(found)
+
+
 def discover_offers(root: Path, paths: Iterable[Path] = ()) -> list[Path]:
     """Offer files under ``paths`` (files or directories), default ``offers/``; sorted, unique.
 
     Explicitly named files are taken whatever their suffix, so a typo in a name is reported rather
     than silently skipped; directories are searched for ``*.yaml`` and ``*.yml``.
     """
-    targets = [target.resolve() for target in paths] or [root / OFFERS_DIR]
+    if not paths:
+        return [root / relative for relative in offer_relpaths(root)]
+    targets = [target.resolve() for target in paths]
     found: set[Path] = set()
     for target in targets:
         if target.is_dir():

@@ -1,6 +1,6 @@
 """Open the configured backend: the embedded emulator, an emulator over HTTP, or AWS.
 
-boto3 is imported only inside :func:`_boto3_clients`, so commands that never reach a backend
+botocore is imported only inside :func:`_boto3_clients`, so commands that never reach a backend
 (``offerops lint``) do not pay for it.
 
 botocore's own retries are off (one attempt in total) unless asked for: the embedded backend cannot
@@ -74,26 +74,32 @@ def region_for(backend: Backend) -> str:
 def _boto3_clients(
     backend: Backend, *, account: str, max_attempts: int, emulator: bool
 ) -> tuple[CatalogClient, AgreementClient]:
-    import boto3
+    """The boto3 clients, made from a botocore session.
+
+    botocore is the library boto3 wraps (same clients, credential chain, profiles and config);
+    importing boto3 itself also imports s3transfer, a quarter of a second that every plan and
+    apply would pay for nothing.
+    """
+    import botocore.session
     from botocore.config import Config
 
-    session = boto3.Session(**_session_args(backend, account, emulator=emulator))
+    session = botocore.session.Session(profile=backend.profile)
     config = Config(retries={"total_max_attempts": max_attempts, "mode": "standard"})
-    catalog: CatalogClient = session.client(
-        "marketplace-catalog", endpoint_url=backend.endpoint, config=config
+    arguments = _client_args(backend, account, emulator=emulator)
+    catalog = session.create_client(
+        "marketplace-catalog", endpoint_url=backend.endpoint, config=config, **arguments
     )
     agreement_endpoint = backend.endpoint if emulator else None
-    agreement = session.client(
-        "marketplace-agreement", endpoint_url=agreement_endpoint, config=config
+    agreement = session.create_client(
+        "marketplace-agreement", endpoint_url=agreement_endpoint, config=config, **arguments
     )
-    return catalog, cast(AgreementClient, agreement)
+    return cast(CatalogClient, catalog), cast(AgreementClient, agreement)
 
 
-def _session_args(backend: Backend, account: str, *, emulator: bool) -> dict[str, Any]:
+def _client_args(backend: Backend, account: str, *, emulator: bool) -> dict[str, Any]:
+    """Region, and for the emulator (without credentials of its own) the calling account."""
     args: dict[str, Any] = {"region_name": region_for(backend)}
-    if backend.profile:
-        args["profile_name"] = backend.profile
-    elif emulator and not os.environ.get("AWS_ACCESS_KEY_ID"):
+    if emulator and not backend.profile and not os.environ.get("AWS_ACCESS_KEY_ID"):
         from offerops.emulator.accounts import EMULATOR_SECRET_KEY, access_key_for
 
         args["aws_access_key_id"] = access_key_for(account)

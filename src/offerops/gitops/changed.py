@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from offerops.gitops.gitrepo import GitView, open_view, posix
-from offerops.repo import CONFIG_NAME, OFFER_SUFFIXES, OFFERS_DIR, discover_offers, relpath
+from offerops.repo import CONFIG_NAME, OFFER_SUFFIXES, OFFERS_DIR, offer_relpaths
 from offerops.source.loader import load_file, parse_text
 
 REFERENCE_SECTIONS = ("products", "buyers")
@@ -68,8 +68,8 @@ def changed_since(root: Path, ref: str) -> ChangeSet:
         entries = _diff_entries(view)
         config_before = _config_data(view.read_at_base(CONFIG_NAME))
         base = view.base
-    current_offers = {relpath(root, path): path for path in discover_offers(root)}
-    changes = _classify(entries, set(current_offers), ref, base)
+    current_offers = set(offer_relpaths(root))
+    changes = _classify(entries, current_offers, ref, base)
     config_now = _config_data(_read(root / CONFIG_NAME))
     aliases, accounts, wide = _config_changes(config_before, config_now)
     changes = replace(changes, changed_aliases=aliases, changed_accounts=accounts, config_wide=wide)
@@ -204,7 +204,7 @@ def _account(entry: Any) -> str:
     return account if isinstance(account, str) else ""
 
 
-def _with_selection(changes: ChangeSet, root: Path, current: dict[str, Path]) -> ChangeSet:
+def _with_selection(changes: ChangeSet, root: Path, current: set[str]) -> ChangeSet:
     """Add the offers to lint: changed ones, and those referencing a changed entry or file."""
     direct = {*changes.added, *changes.modified, *(new for _, new in changes.renamed)}
     if CONFIG_NAME in changes.changed_files and changes.config_wide:
@@ -212,12 +212,9 @@ def _with_selection(changes: ChangeSet, root: Path, current: dict[str, Path]) ->
     else:
         documents = {posix(path) for path in changes.changed_files}
         names = changes.changed_aliases | changes.changed_accounts
-        selected = {
-            path
-            for path, file in current.items()
-            if path not in direct and _references(file, path, names, documents)
-        }
-    to_lint = frozenset((direct | selected) & set(current))
+        candidates = current - direct if names or documents else set()
+        selected = {path for path in candidates if _references(root / path, path, names, documents)}
+    to_lint = frozenset((direct | selected) & current)
     return replace(changes, to_lint=to_lint)
 
 

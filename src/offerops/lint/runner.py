@@ -33,7 +33,7 @@ from offerops.lint.rule import (
 from offerops.lint.structure import structure_problems
 from offerops.model.config import Config
 from offerops.model.offer import OfferFile
-from offerops.repo import CONFIG_NAME, discover_offers, relpath
+from offerops.repo import CONFIG_NAME, discover_offers, offer_relpaths, relpath
 from offerops.source.document import Document, Position
 from offerops.source.loader import LoadProblem, load_file
 
@@ -122,9 +122,13 @@ def lint(request: LintRequest) -> LintReport:
     severities = _severities(config, config_doc, bootstrap)
     collector = _Collector(severities)
     collector.findings.extend(bootstrap.findings)
-    all_paths = discover_offers(request.root)
-    selected = discover_offers(request.root, request.paths) if request.paths else all_paths
-    if request.only is not None:
+    all_relpaths = offer_relpaths(request.root)
+    if request.paths:
+        selected = discover_offers(request.root, request.paths)
+    else:
+        chosen = all_relpaths if request.only is None else sorted(request.only & set(all_relpaths))
+        selected = [request.root / relative for relative in chosen]
+    if request.only is not None and request.paths:
         selected = [p for p in selected if relpath(request.root, p) in request.only]
     repo = RepoContext(
         root=request.root,
@@ -132,7 +136,7 @@ def lint(request: LintRequest) -> LintReport:
         config_doc=config_doc,
         config_relpath=CONFIG_NAME,
         today=request.today,
-        all_offer_paths=tuple(relpath(request.root, p) for p in all_paths),
+        all_offer_paths=tuple(all_relpaths),
     )
     _run_config_rules(repo, rules, collector)
     offer_rules = [r for r in rules if r.scope == "offer" and r.check and collector.enabled(r)]

@@ -134,7 +134,12 @@ def _seed_embedded(db: Path, report: LintReport) -> None:
 
 
 def write_apply_log(
-    path: Path, session: Session, plan: Plan, results: list[OfferResult], started: datetime
+    path: Path,
+    session: Session,
+    plan: Plan,
+    results: list[OfferResult],
+    started: datetime,
+    apply_seconds: float,
 ) -> None:
     """The machine-readable record of an apply: every change set, its status and errors."""
     document = {
@@ -142,6 +147,7 @@ def write_apply_log(
         "startedAt": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "finishedAt": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "backend": session.label,
+        "applySeconds": round(apply_seconds, 3),
         "planBaseHash": plan.base_hash,
         "summary": {
             "succeeded": sum(1 for r in results if r.status == "SUCCEEDED"),

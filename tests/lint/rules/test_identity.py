@@ -62,3 +62,18 @@ def test_duplicate_buyer_account_is_reported_in_config(repo: OfferRepo) -> None:
     repo.offer(CONTRACT_OFFER)
     findings = repo.lint().findings
     assert [(f.file, f.line, f.rule) for f in findings] == [("offerops.yaml", 27, "OFR701")]
+
+
+def test_duplicate_offer_id_against_files_not_linted(repo: OfferRepo) -> None:
+    """Under --changed-since only the changed file is linted; the unchanged twin still counts."""
+    from offerops.lint.runner import LintRequest, lint
+    from support import TODAY
+
+    repo.offer(WITH_ID)
+    repo.offer(WITH_ID.replace("key: acme-2027", "key: zz-new"), key="zz-new")
+    only = frozenset({"offers/acme-2027.yaml"})
+    report = lint(LintRequest(root=repo.root, today=TODAY, only=only))
+    assert [(f.file, f.line, f.rule) for f in report.findings] == [
+        ("offers/acme-2027.yaml", 4, "OFR205")
+    ]
+    assert "offers/zz-new.yaml" in report.findings[0].message

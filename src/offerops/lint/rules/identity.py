@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
-from pathlib import PurePosixPath
+from pathlib import Path
 
 from offerops.lint.context import LoadedOffer, OfferContext, RepoContext
 from offerops.lint.finding import Severity
@@ -73,7 +74,7 @@ def duplicate_offer_key(repo: RepoContext, offers: list[LoadedOffer]) -> Iterato
     """
     by_stem: dict[str, list[str]] = defaultdict(list)
     for path in repo.all_offer_paths:
-        by_stem[PurePosixPath(path).stem].append(path)
+        by_stem[path.rsplit("/", 1)[-1].rsplit(".", 1)[0]].append(path)
     linted = {loaded.relpath for loaded in offers}
     for stem, paths in sorted(by_stem.items()):
         if len(paths) < 2:
@@ -120,17 +121,53 @@ def duplicate_offer_id(repo: RepoContext, offers: list[LoadedOffer]) -> Iterator
     Two offer files adopt the same marketplace offer ``id``.
 
     ``id`` ties a file to an existing offer (``offerops import`` writes it). Two files with one id
-    would overwrite each other's changes on every apply.
+    would overwrite each other's changes on every apply. Checked against every offer file, also
+    those not linted in this run (``--changed-since``).
 
     Fails: ``id: offer-6s4yhickti7lu`` in both ``offers/a.yaml`` and ``offers/b.yaml``.
 
     Passes: the id in one file only.
     """
+    linted = {loaded.relpath for loaded in offers}
     by_id: dict[str, list[str]] = defaultdict(list)
     for loaded in offers:
         if loaded.adopted_id:
             by_id[loaded.adopted_id].append(loaded.relpath)
+    wanted = {offer_id.encode() for offer_id in by_id}
+    unlinted = [path for path in repo.all_offer_paths if path not in linted]
+    for path in unlinted if wanted else ():
+        offer_id = _adopted_id(repo.root / path, wanted)
+        if offer_id:
+            by_id[offer_id].append(path)
     for offer_id, paths in sorted(by_id.items()):
-        for path in paths[1:] if len(paths) > 1 else []:
-            message = f'offer id "{offer_id}" is already adopted by {paths[0]}'
-            yield Problem(("id",), message, file=path)
+        yield from _duplicate_id_problems(offer_id, sorted(paths), linted)
+
+
+def _duplicate_id_problems(offer_id: str, paths: list[str], linted: set[str]) -> Iterator[Problem]:
+    """One problem per linted file that shares ``offer_id``; when every file is linted, the
+    first one keeps the id and the others are reported."""
+    if len(paths) < 2:
+        return
+    everyone_linted = all(path in linted for path in paths)
+    for path in paths:
+        if path not in linted or (everyone_linted and path == paths[0]):
+            continue
+        others = ", ".join(other for other in paths if other != path)
+        yield Problem(("id",), f'offer id "{offer_id}" is already adopted by {others}', file=path)
+
+
+_ID_LINE = re.compile(rb"""^id:[ \t]*["']?(offer-[A-Za-z0-9]+)""", re.MULTILINE)
+
+
+def _adopted_id(path: Path, wanted: set[bytes]) -> str | None:
+    """The top-level ``id:`` of a file not linted in this run, if it is one of ``wanted``.
+
+    Only read when a linted offer adopts an id at all; a byte search skips decoding."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if not any(offer_id in data for offer_id in wanted):
+        return None
+    match = _ID_LINE.search(data)
+    return match.group(1).decode() if match else None

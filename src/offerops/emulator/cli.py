@@ -357,14 +357,7 @@ def offers(account: str, db: Path | None, endpoint: str | None, as_json: bool) -
     """List the released offers an account can see and accept."""
     with _buyer(db, endpoint) as buyer, _backend_errors():
         found = buyer.offers(account)
-    if as_json:
-        click.echo(json.dumps(found, indent=2, default=str))
-        return
-    if not found:
-        click.echo(f"no offers for {account}")
-        return
-    for offer in found:
-        click.echo(_offer_line(offer))
+    _print_listing(found, as_json, f"no offers for {account}", _offer_line)
 
 
 @emulator_group.command()
@@ -401,14 +394,7 @@ def agreements(account: str, db: Path | None, endpoint: str | None, as_json: boo
     """List the agreements an account has accepted."""
     with _buyer(db, endpoint) as buyer, _backend_errors():
         found = buyer.agreements(account)
-    if as_json:
-        click.echo(json.dumps(found, indent=2, default=str))
-        return
-    if not found:
-        click.echo(f"no agreements for {account}")
-        return
-    for agreement in found:
-        click.echo(_agreement_line(agreement))
+    _print_listing(found, as_json, f"no agreements for {account}", _agreement_line)
 
 
 # --- rendering --------------------------------------------------------------------------------
@@ -591,3 +577,16 @@ def _backend_errors() -> Iterator[None]:
         yield
     except CatalogError as error:
         raise EmulatorCommandError(f"{error.code}: {error.message}") from None
+
+
+def _print_listing(
+    found: list[dict[str, Any]], as_json: bool, empty: str, line: Callable[[dict[str, Any]], str]
+) -> None:
+    """A buyer listing as JSON, or one line per entry, or a sentence when there is none."""
+    if as_json:
+        click.echo(json.dumps(found, indent=2, default=str))
+    elif not found:
+        click.echo(empty)
+    else:
+        for entry in found:
+            click.echo(line(entry))

@@ -79,7 +79,17 @@ def check(report: LintReport, content: bytes) -> None:
 
 # --- (1) arbitrary content ----------------------------------------------------------------
 
-YAML_TOKENS = [*"abkey019 \n\t:-,[]{}&*!|>'\"#%@`?~.", "\r\n", "  ", "- ", ": ", "---", "<<: "]
+YAML_TOKENS = [
+    *"abkey019 \n\t:-,[]{}&*!|>'\"#%@`?~.",
+    "\r\n",
+    "\r",
+    "\u2028",
+    "  ",
+    "- ",
+    ": ",
+    "---",
+    "<<: ",
+]
 YAMLISH = st.lists(st.sampled_from(YAML_TOKENS), max_size=200).map("".join)
 
 

@@ -258,7 +258,31 @@ def _decode(raw: bytes) -> tuple[str | None, LoadProblem | None]:
         return None, LoadProblem(
             "OFR005", _offset_position(text, nul), "file contains a NUL byte; remove it"
         )
+    odd = _odd_line_break(text)
+    if odd is not None:
+        offset, name = odd
+        message = f"file has a {name} line break; save it with LF (or CRLF) line endings"
+        return None, LoadProblem("OFR005", _offset_position(text, offset), message)
     return text, None
+
+
+_ODD_BREAKS = {"\x85": "NEL (U+0085)", "\u2028": "U+2028", "\u2029": "U+2029"}
+_LONE_CR = re.compile("\r(?!\n)")
+
+
+def _odd_line_break(text: str) -> tuple[int, str] | None:
+    """The first line break other than LF and CRLF: libyaml counts lines at it, Git and GitHub
+    do not, so every position after it would point at the wrong line."""
+    found = []
+    if "\r" in text:
+        lone = _LONE_CR.search(text)
+        if lone:
+            found.append((lone.start(), "lone carriage return (CR)"))
+    for char, name in _ODD_BREAKS.items():
+        offset = text.find(char)
+        if offset >= 0:
+            found.append((offset, name))
+    return min(found) if found else None
 
 
 def _offset_position(content: str | bytes, offset: int) -> Position:

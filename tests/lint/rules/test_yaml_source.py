@@ -110,6 +110,18 @@ CASES = [
     Case("OFR005", b"\xff\xfe" + C.encode("utf-16-le"), [(1, 1, "OFR005")], name="utf-16"),
     Case("OFR005", C.replace("Three-year", "Caf\xe9 three-year").encode(), [], name="utf-8"),
     Case("OFR005", b"\xef\xbb\xbf" + C.encode(), [], name="bom"),
+    Case(
+        "OFR005",
+        C.replace("\nspec:\n", "\rspec:\n").encode(),
+        [(3, 15, "OFR005")],
+        name="lone-cr",
+    ),
+    Case(
+        "OFR005",
+        C.replace("Three-year", "Three\u2028year").encode(),
+        [(6, 21, "OFR005")],
+        name="line-separator",
+    ),
     # line endings and BOM do not move positions
     Case("OFR104", C.replace('"500.00"', "500.5").encode(), [(25, 16, "OFR104")], name="lf"),
     Case(

@@ -104,10 +104,14 @@ declare(
     Severity.ERROR,
     "source",
     """
-    The file cannot be read as UTF-8 text (invalid bytes, a NUL byte, or an unreadable file).
+    The file cannot be read as UTF-8 text with LF line endings.
 
-    Offer names and descriptions reach buyers as Unicode; a file saved as Latin-1 or UTF-16 would
-    turn them into garbage. The finding points at the first bad byte. Save the file as UTF-8.
+    Invalid UTF-8 bytes, UTF-16, a NUL byte, an unreadable file, or a line break other than LF
+    or CRLF (a lone CR, NEL, U+2028, U+2029). Offer names and descriptions reach buyers as
+    Unicode; a file saved as Latin-1 or UTF-16 would turn them into garbage. YAML counts the odd
+    line breaks as new lines and Git and GitHub do not, so findings after one would point at the
+    wrong line. The finding points at the first bad byte or break. Save the file as UTF-8 with
+    LF line endings.
 
     Fails: a file saved in Latin-1 with ``name: Caf\\xe9``.
 

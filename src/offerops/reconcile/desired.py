@@ -7,6 +7,7 @@ listed in docs/reconciler.md (e.g. upfront with fixed quantities -> FixedUpfront
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import date
@@ -198,8 +199,22 @@ DOCUMENT_HASH_LENGTH = 16
 
 
 def document_hash(path: Path) -> str:
-    """The short content hash that names one document in a published URL."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:DOCUMENT_HASH_LENGTH]
+    """The short content hash that names one document in a published URL.
+
+    Memoized by size and modification time: one MSA of up to 30 MB is often shared by hundreds
+    of offers, and it is read once, not once per offer.
+    """
+    status = path.stat()
+    return _document_hash(str(path), status.st_size, status.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=1024)
+def _document_hash(path: str, size: int, mtime_ns: int) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(block)
+    return digest.hexdigest()[:DOCUMENT_HASH_LENGTH]
 
 
 def documents_url(paths: list[str], config: Config, root: Path) -> str:

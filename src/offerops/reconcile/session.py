@@ -9,6 +9,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -53,12 +54,18 @@ class Session:
     def label(self) -> str:
         return backend_label(self.config.backend, self.config.seller.accountId)
 
-    @property
+    @cached_property
     def index(self) -> KeyIndex:
+        """The key index, loaded once: fetch fills it and apply adds the offers it creates."""
         digest = hashlib.sha256(self.label.encode()).hexdigest()[:12]
         return KeyIndex.load(self.root / STATE_DIR / f"index-{digest}.json")
 
     def desired(self) -> list[DesiredOffer]:
+        """The desired state, computed once per session (plan and apply both need it)."""
+        return self._desired
+
+    @cached_property
+    def _desired(self) -> list[DesiredOffer]:
         return desired_state(self.report)
 
     def actual(self) -> list[ActualOffer]:

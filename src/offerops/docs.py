@@ -2,7 +2,8 @@
 
 The page has an index per category, then one section per rule whose heading gives the anchor that
 SARIF ``helpUri`` links to (:func:`rule_anchor`, :func:`rule_url`). ``tests/test_docs.py`` fails
-when the committed page differs from :func:`render_rules_markdown`; ``offerops docs`` rewrites it.
+when the committed page differs from :func:`render_rules_markdown`; ``python -m offerops.docs``
+rewrites it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ RULES_DOC = "docs/rules.md"
 DOCS_BASE_URL = "https://offerops.dev/"
 """The project's home; SARIF ``informationUri`` and the base of every ``helpUri``."""
 
-REGENERATE_COMMAND = "offerops docs"
+REGENERATE_COMMAND = "python -m offerops.docs"
 """The command that rewrites ``docs/rules.md``; named in the header and in test failures."""
 
 _SCOPES: dict[Scope, str] = {
@@ -194,7 +195,7 @@ def _cell(text: str) -> str:
     return _inline(text).replace("|", "\\|")
 
 
-if __name__ == "__main__":  # ``python -m offerops.docs [path]``, until ``offerops docs`` is wired
+if __name__ == "__main__":  # ``python -m offerops.docs [path]``
     import sys
 
     target = Path(sys.argv[1] if len(sys.argv) > 1 else RULES_DOC)

@@ -6,7 +6,7 @@ test can hold a change set in PREPARING for as long as it likes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -41,3 +41,21 @@ def seller(market: Marketplace) -> Api:
 @pytest.fixture
 def other_seller(market: Marketplace) -> Api:
     return Api(market, OTHER_SELLER)
+
+
+Reporter = Callable[[str], None]
+_REPORTED: list[str] = []
+
+
+@pytest.fixture
+def report() -> Reporter:
+    """Record an informational line for the end of the run (e.g. an SDK newer than the emulator):
+    something to act on, which must not fail the build."""
+    return _REPORTED.append
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _REPORTED:
+        terminalreporter.section("offerops emulator notes")
+        for line in dict.fromkeys(_REPORTED):
+            terminalreporter.write_line(line)

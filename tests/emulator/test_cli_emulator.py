@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import queue
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
+import threading
+import time
+import urllib.error
 import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -122,8 +127,9 @@ def test_seed_outside_a_repository_says_what_to_do(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     result = run("seed", "--db", str(tmp_path / "m.sqlite"))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "no offerops.yaml found" in result.output
+    assert "pass --config FILE" in result.output
     assert "Traceback" not in result.output
 
 
@@ -222,29 +228,138 @@ def test_serve_on_a_busy_port_fails_cleanly(tmp_path: Path) -> None:
     assert f"cannot listen on 127.0.0.1:{port}" in result.output
 
 
-def test_serve_answers_until_interrupted(tmp_path: Path) -> None:
-    code = "from offerops.emulator.cli import emulator_group; emulator_group()"
-    args = ["serve", "--port", "0", "--db", str(tmp_path / "m.sqlite"), "--latency-ms", "1"]
-    process = subprocess.Popen(
-        [sys.executable, "-c", code, *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=tmp_path,
-    )
+class ServeProcess:
+    """``offerops emulator serve`` in a subprocess, ready once it prints its listening line.
+
+    The line is printed after the socket is bound and listening, so waiting for it (with a
+    generous bound, for a loaded machine) replaces polling or sleeping; stdout is drained by a
+    thread so the server never blocks on a full pipe.
+    """
+
+    READY = "offerops emulator listening on "
+
+    def __init__(self, cwd: Path, *args: str) -> None:
+        code = "from offerops.emulator.cli import emulator_group; emulator_group()"
+        # The access log goes to a file, which never fills up; closed in __exit__.
+        self.errors = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", code, "serve", "--port", "0", *args],
+            stdout=subprocess.PIPE,
+            stderr=self.errors,
+            text=True,
+            cwd=cwd,
+        )
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        self.output: list[str] = []
+        self.drain = threading.Thread(target=self._drain, daemon=True)
+        self.drain.start()
+
+    def _drain(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line)
+        self.lines.put(None)
+
+    def next_line(self, timeout: float = 60.0) -> str:
+        """The next line serve prints (AssertionError if it exits first)."""
+        line = self.lines.get(timeout=timeout)
+        if line is None:
+            raise AssertionError(f"serve exited; it printed: {''.join(self.output)}")
+        self.output.append(line)
+        return line
+
+    def wait_until_listening(self, timeout: float = 60.0) -> str:
+        """The server's URL, from its listening line."""
+        deadline = time.monotonic() + timeout
+        while True:
+            line = self.next_line(max(0.0, deadline - time.monotonic()))
+            if line.startswith(self.READY):
+                return line[len(self.READY) :].split(" ", 1)[0]
+
+    def interrupt(self, timeout: float = 60.0) -> tuple[int, str]:
+        """Send SIGINT and wait for the exit: (exit status, stderr)."""
+        self.process.send_signal(signal.SIGINT)
+        status = self.process.wait(timeout=timeout)
+        self.drain.join(timeout=timeout)
+        self.errors.seek(0)
+        return status, self.errors.read()
+
+    def __enter__(self) -> ServeProcess:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=60)
+        self.drain.join(timeout=60)
+        assert self.process.stdout is not None
+        self.process.stdout.close()
+        self.errors.close()
+
+
+def post(url: str, path: str) -> tuple[int, dict[str, Any]]:
+    request = urllib.request.Request(f"{url}{path}", data=b"{}", method="POST")
     try:
-        assert process.stdout is not None
-        url = process.stdout.readline().split(" on ", 1)[1].split(" ", 1)[0]
-        with urllib.request.urlopen(f"{url}/_offerops/health", timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, json.loads(error.read())
+
+
+def test_serve_answers_until_interrupted(tmp_path: Path) -> None:
+    args = ("--db", str(tmp_path / "m.sqlite"), "--latency-ms", "1")
+    with ServeProcess(tmp_path, *args) as serve:
+        url = serve.wait_until_listening()
+        with urllib.request.urlopen(f"{url}/_offerops/health", timeout=60) as response:
             health = json.loads(response.read())
-        process.send_signal(signal.SIGINT)
-        _, errors = process.communicate(timeout=10)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate(timeout=10)
+        reset = post(url, "/_offerops/Reset")
+        status, errors = serve.interrupt()
 
     assert url.startswith("http://127.0.0.1:")
     assert health["Status"] == "ok"
+    assert reset[0] == 403 and "--allow-reset" in reset[1]["Message"]
+    assert status == 1 and "Aborted" in errors  # click's answer to Ctrl-C
     assert "GET /_offerops/health" in errors  # the access log
     assert "Traceback" not in errors
+
+
+def test_serve_allow_reset_enables_the_reset_endpoint(tmp_path: Path) -> None:
+    args = ("--db", str(tmp_path / "m.sqlite"), "--allow-reset", "--idle-timeout", "5")
+    with ServeProcess(tmp_path, *args) as serve:
+        url = serve.wait_until_listening()
+        reset = post(url, "/_offerops/Reset")
+        _, errors = serve.interrupt()
+    assert reset == (200, {})
+    assert "Traceback" not in errors
+
+
+def test_serve_outside_a_repository_says_where_the_database_is(tmp_path: Path) -> None:
+    with ServeProcess(tmp_path) as serve:
+        serve.wait_until_listening()
+        second = serve.next_line()
+        serve.interrupt()
+    assert str(tmp_path.resolve() / ".offerops" / "marketplace.sqlite") in serve.output[0]
+    assert "no offerops.yaml here or above" in second
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("offers", "--as", BUYER),
+        ("accept", "offer-1a2b3c4d5e6f7", "--as", BUYER),
+        ("agreements", "--as", BUYER),
+        ("seed",),
+    ],
+    ids=lambda args: args[0],
+)
+def test_commands_outside_a_repository_refuse_without_creating_a_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run(*args)
+    assert result.exit_code == 2
+    assert "no offerops.yaml" in result.output
+    assert "run inside an offers repository" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / ".offerops").exists()

@@ -157,7 +157,7 @@ def market(tmp_path_factory: pytest.TempPathFactory, clock: ManualClock) -> Mark
 
 @pytest.fixture(scope="module")
 def server(market: Marketplace) -> Iterator[RunningServer]:
-    with running_server(market, default_account=SELLER) as running:
+    with running_server(market, default_account=SELLER, allow_reset=True) as running:
         yield running
 
 
@@ -607,6 +607,76 @@ def test_malformed_agreement_requests(
     assert got_headers["x-amzn-requestid"]
 
 
+DEEP = 100_000
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" * DEEP + b"]" * DEEP,
+        b'{"a":' * DEEP + b"1" + b"}" * DEEP,
+        b'{"Catalog": "AWSMarketplace", "EntityType": "Offer", "Filters": '
+        + b"[" * 70
+        + b"]" * 70
+        + b"}",
+    ],
+    ids=["lists-100000-deep", "objects-100000-deep", "deeper-than-the-limit"],
+)
+def test_deeply_nested_json_is_a_serialization_error(
+    server: RunningServer, body: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    status, headers, payload = raw(server, "POST", "/ListEntities", body)
+    assert (status, headers["x-amzn-errortype"]) == (400, "SerializationException")
+    assert "nested" in json.loads(payload)["Message"]
+    assert "Traceback" not in caplog.text and "emulator bug" not in caplog.text
+
+
+def test_deeply_nested_json_on_the_agreement_api_is_a_serialization_error(
+    server: RunningServer,
+) -> None:
+    headers = {"X-Amz-Target": f"{TARGET}.SearchAgreements"}
+    status, _, payload = raw(server, "POST", "/", b"[" * DEEP + b"]" * DEEP, headers)
+    assert (status, json.loads(payload)["__type"]) == (400, "SerializationException")
+
+
+def test_deeply_nested_details_string_is_a_validation_error(server: RunningServer) -> None:
+    details = "[" * 8000 + "]" * 8000
+    body = {
+        "Catalog": CATALOG,
+        "ChangeSet": [{**create(), "DetailsDocument": None, "Details": details}],
+    }
+    del body["ChangeSet"][0]["DetailsDocument"]
+    status, headers, payload = raw(server, "POST", "/StartChangeSet", json.dumps(body).encode())
+    assert (status, headers["x-amzn-errortype"]) == (422, "ValidationException")
+    assert "nested" in json.loads(payload)["Message"]
+
+
+def _unrouted_model_paths() -> list[str]:
+    from offerops.catalog.embedded import CATALOG_MODEL, service_model
+    from offerops.emulator import urls
+
+    operations = service_model(*CATALOG_MODEL)["operations"].values()
+    paths = {operation["http"]["requestUri"] for operation in operations}
+    return sorted(paths - {route.path for route in urls.CATALOG_ROUTES})
+
+
+@pytest.mark.parametrize("path", _unrouted_model_paths())
+def test_every_model_operation_the_emulator_lacks_is_501(server: RunningServer, path: str) -> None:
+    status, headers, payload = raw(server, "POST", path, b"{}")
+    assert (status, headers["x-amzn-errortype"]) == (501, "NotImplementedException")
+    assert path.lstrip("/") in json.loads(payload)["Message"]
+
+
+def test_an_operation_newer_than_the_installed_sdk_is_501_too(
+    server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from offerops.emulator import urls
+
+    monkeypatch.setattr(urls, "installed_catalog_operations", lambda: {"/StartNew": "StartNew"})
+    status, headers, _ = raw(server, "POST", "/StartNew", b"{}")
+    assert (status, headers["x-amzn-errortype"]) == (501, "NotImplementedException")
+
+
 def test_emulator_bugs_are_500_without_a_traceback(
     server: RunningServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -629,7 +699,9 @@ def test_health_reports_the_calling_account(server: RunningServer) -> None:
     assert json.loads(payload) == {"Status": "ok", "DefaultAccount": SELLER, "Account": BUYER}
 
 
-def test_seed_and_reset_endpoints(server: RunningServer, seller: Any, market: Marketplace) -> None:
+def test_seed_and_reset_endpoints_when_reset_is_allowed(
+    server: RunningServer, seller: Any, market: Marketplace
+) -> None:
     other_product = PRODUCT.model_dump(mode="json") | {"id": "prod-1234567890abc"}
     emulator_post(server, "SeedProducts", OTHER_BUYER, {"Products": {"other": other_product}})
     draft = [create(ProductId="prod-1234567890abc")]
@@ -640,6 +712,24 @@ def test_seed_and_reset_endpoints(server: RunningServer, seller: Any, market: Ma
         other.close()
     emulator_post(server, "Reset", SELLER, {})
     assert seller.list_change_sets(Catalog=CATALOG)["ChangeSetSummaryList"] == []
+
+
+def test_reset_is_refused_unless_the_server_allows_it(tmp_path: Path) -> None:
+    market = Marketplace(tmp_path / "shared.sqlite")
+    market.seed_products(SELLER, {"analytics": PRODUCT})
+    with running_server(market, default_account=SELLER) as shared:
+        status, headers, payload = raw(
+            shared, "POST", "/_offerops/Reset", b"{}", signed_as(OTHER_BUYER)
+        )
+        seller = shared.catalog_client(**NO_RETRIES)
+        try:
+            start(seller, [create()])
+            listed = seller.list_change_sets(Catalog=CATALOG)["ChangeSetSummaryList"]
+        finally:
+            seller.close()
+    assert (status, headers["x-amzn-errortype"]) == (403, "AccessDeniedException")
+    assert "--allow-reset" in json.loads(payload)["Message"]
+    assert len(listed) == 1  # the seller's product survived the refused reset
 
 
 def test_seeding_an_invalid_product_is_a_validation_error(server: RunningServer) -> None:

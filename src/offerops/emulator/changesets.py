@@ -551,7 +551,7 @@ def _details(change: Mapping[str, Any], member: str) -> tuple[dict[str, Any], di
             f"{member}.Details must be a string of 2 to 16384 characters holding a JSON object"
         )
     try:
-        document = json.loads(text)
+        document = checks.load_json(text)
     except ValueError as error:
         raise ValidationException(f"{member}.Details is not valid JSON: {error}") from None
     if not isinstance(document, dict):

@@ -6,6 +6,7 @@ style of AWS's own messages (``Value '...' at 'Catalog' failed to satisfy constr
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -26,6 +27,40 @@ API_TIME = re.compile(
     r"^(\d{4})-(1[0-2]|0[1-9])-(3[01]|0[1-9]|[12]\d)T(2[0-3]|[01]\d):([0-5]\d):([0-5]\d)Z$"
 )
 _TAG_PUNCTUATION = frozenset("_.:/=+-@")
+
+MAX_JSON_DEPTH = 64
+"""Deepest JSON the emulator parses: an offer's DetailsDocument in a change set is ~12 deep."""
+
+
+def load_json(text: str | bytes, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """``json.loads``, but a document nested deeper than ``max_depth`` is a ``ValueError``.
+
+    Python's parser raises ``RecursionError`` around 1,000 levels, which is not a ``ValueError``
+    and would reach the caller as an emulator bug (500); documents below that but still absurdly
+    deep would recurse again wherever the engine walks them. Callers already turn ``ValueError``
+    into the protocol's error for bad JSON.
+    """
+    try:
+        document = json.loads(text)
+    except RecursionError:
+        raise ValueError(f"JSON nested more than {max_depth} levels deep") from None
+    if _depth_exceeds(document, max_depth):
+        raise ValueError(f"JSON nested more than {max_depth} levels deep")
+    return document
+
+
+def _depth_exceeds(document: Any, max_depth: int) -> bool:
+    """Whether ``document`` nests deeper than ``max_depth`` (iterative: no recursion to exhaust)."""
+    stack: list[tuple[Any, int]] = [(document, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if not isinstance(node, dict | list):
+            continue
+        if depth > max_depth:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
 
 
 def fail(message: str) -> ValidationException:

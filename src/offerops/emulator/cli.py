@@ -112,6 +112,23 @@ def workspace(db: Path | None, account: str | None) -> Workspace:
     return Workspace(db or default_db, account or config.seller.accountId, config_path)
 
 
+def database(db: Path | None) -> Path:
+    """``--db``, or the repository's ``backend.path``; never a database invented outside one.
+
+    Without this, a buyer command run in the wrong directory silently created an empty
+    ``.offerops/marketplace.sqlite`` there and answered "no offers".
+    """
+    if db is not None:
+        return db
+    where = workspace(None, None)
+    if where.config is None:
+        raise click.UsageError(
+            f"no {CONFIG_NAME} in {Path.cwd()} or above: run inside an offers repository, "
+            "or pass --db FILE (or --endpoint URL for a running server)"
+        )
+    return where.db
+
+
 @dataclass(frozen=True)
 class FaultFlags:
     """The fault-injection flags of ``serve``, as given."""
@@ -216,6 +233,32 @@ def _rate(_ctx: click.Context, _param: click.Parameter, value: float) -> float:
 @click.option("--rate-limits", is_flag=True, help="Enforce the documented per-account quotas.")
 @click.option("--seed", type=int, help="Random seed for the injected faults (reproducible runs).")
 @click.option("--region", default="us-east-1", show_default=True, help="Region in ARNs.")
+@click.option(
+    "--allow-reset",
+    is_flag=True,
+    help="Allow POST /_offerops/Reset, which wipes every account's state (off by default).",
+)
+@click.option(
+    "--workers",
+    default=32,
+    show_default=True,
+    type=click.IntRange(1, 1024),
+    help="Worker threads answering requests (idle connections use none).",
+)
+@click.option(
+    "--read-timeout",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(0, min_open=True),
+    help="Seconds a client may stay silent in the middle of a request.",
+)
+@click.option(
+    "--idle-timeout",
+    default=60.0,
+    show_default=True,
+    type=click.FloatRange(0, min_open=True),
+    help="Seconds a keep-alive connection may wait for its next request.",
+)
 def serve(
     host: str,
     port: int,
@@ -229,17 +272,24 @@ def serve(
     rate_limits: bool,
     seed: int | None,
     region: str,
+    allow_reset: bool,
+    workers: int,
+    read_timeout: float,
+    idle_timeout: float,
 ) -> None:
     """Serve the Catalog and Agreement APIs over HTTP (boto3/AWS CLI with --endpoint-url).
 
     The calling account is the 12-digit number in the request's access key id (any secret works);
-    other requests act as the seller. See docs/emulator-http.md.
+    other requests act as the seller. Once the socket listens, the first line printed is
+    "offerops emulator listening on http://HOST:PORT ...". See docs/emulator-http.md.
     """
     import logging
 
+    from offerops.emulator.server import ServerLimits
     from offerops.emulator.server import serve as run_server
 
     where = workspace(db, account and _account(account))
+    limits = ServerLimits(workers=workers, read_timeout=read_timeout, idle_timeout=idle_timeout)
     faults = FaultFlags(
         latency_ms, throttle_rate, error_rate, server_fault_rate, rate_limits, seed
     ).config()
@@ -250,7 +300,7 @@ def serve(
             "can reach it can change its state",
             err=True,
         )
-    ready = _announce(where)
+    ready = _announce(where, invented=db is None and where.config is None)
     with _backend_errors():
         try:
             run_server(
@@ -261,6 +311,8 @@ def serve(
                 processing_seconds=changeset_seconds,
                 faults=faults,
                 region=region,
+                allow_reset=allow_reset,
+                limits=limits,
                 on_ready=ready,
             )
         except OSError as error:
@@ -269,9 +321,19 @@ def serve(
             ) from None
 
 
-def _announce(where: Workspace) -> Callable[[EmulatorHTTPServer], None]:
+def _announce(where: Workspace, *, invented: bool) -> Callable[[EmulatorHTTPServer], None]:
+    """What serve prints once it listens; the first line is the readiness signal scripts wait for.
+
+    ``invented``: no --db and no repository, so the database lives in the current directory.
+    """
+
     def ready(server: EmulatorHTTPServer) -> None:
-        click.echo(f"offerops emulator on {server.url} (database {where.db})")
+        click.echo(f"offerops emulator listening on {server.url} (database {where.db.resolve()})")
+        if invented:
+            click.echo(
+                f"  no {CONFIG_NAME} here or above, so the database is in the current "
+                "directory; pass --db FILE to put it elsewhere"
+            )
         click.echo(
             f"  seller account {where.seller}; act as another account with "
             "AWS_ACCESS_KEY_ID=<12-digit account id>"
@@ -303,8 +365,9 @@ def seed(db: Path | None, config_path: Path | None) -> None:
     where = workspace(db, None)
     path = config_path or where.config
     if path is None:
-        raise EmulatorCommandError(
-            f"no {CONFIG_NAME} found here or above; pass --config FILE or run in a repository"
+        raise click.UsageError(
+            f"no {CONFIG_NAME} found in {Path.cwd()} or above: run inside an offers repository "
+            "or pass --config FILE"
         )
     from offerops.emulator.seeding import products_by_owner, seed_repository
 
@@ -312,7 +375,7 @@ def seed(db: Path | None, config_path: Path | None) -> None:
     seller = config.seller.accountId
     owners = products_by_owner(config)
     authorizations = resale_authorizations(path.parent / "offers", config)
-    with _local(where.db) as market, _backend_errors():
+    with _local(db or path.parent / config.backend.path) as market, _backend_errors():
         seed_repository(market, config, authorizations)
     for owner, products in sorted(owners.items()):
         names = ", ".join(product.id for product in products.values())
@@ -564,7 +627,7 @@ def _buyer(db: Path | None, endpoint: str | None) -> Iterator[Buyer]:
     if endpoint:
         yield RemoteBuyer(endpoint)
         return
-    with _local(db or workspace(None, None).db) as market:
+    with _local(database(db)) as market:
         yield LocalBuyer(market)
 
 

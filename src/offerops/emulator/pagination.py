@@ -34,7 +34,7 @@ def decode(token: Any, query_fingerprint: str, member: str = "NextToken") -> lis
         payload = json.loads(base64.urlsafe_b64decode(str(token).encode()))
         position = payload["p"]
         matches = payload["q"] == query_fingerprint
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         raise ValidationException(f"The {member} '{token}' is not valid") from None
     if not matches or not isinstance(position, list):
         raise ValidationException(

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from offerops.emulator import urls
+from offerops.emulator import checks, urls
 from offerops.emulator.accounts import access_key_id, account_for
 from offerops.emulator.exceptions import CatalogError
 
@@ -144,9 +144,12 @@ def missing_member_message(names: list[str]) -> str:
 class EmulatorResponses:
     """Turns wire requests into engine calls for one marketplace."""
 
-    def __init__(self, marketplace: MarketplaceBackend, *, default_account: str) -> None:
+    def __init__(
+        self, marketplace: MarketplaceBackend, *, default_account: str, allow_reset: bool = False
+    ) -> None:
         self.marketplace = marketplace
         self.default_account = default_account
+        self.allow_reset = allow_reset
 
     def dispatch(self, request: WireRequest) -> WireResponse:
         """Answer one request; never raises."""
@@ -196,8 +199,24 @@ class EmulatorResponses:
         if operation == "SeedProducts":
             market.seed_products(account, _products(params["Products"]))
         elif operation == "Reset":
-            market.reset()
+            self._reset()
         return {}
+
+    def _reset(self) -> None:
+        """Wipe the state of every account, if the server was started to allow it.
+
+        Off by default: any caller could otherwise erase every other account's offers, and the
+        state is not partitioned cleanly enough by account (agreements, resale authorizations
+        join two accounts) for a per-account reset to be obviously right.
+        """
+        if not self.allow_reset:
+            raise WireError(
+                "AccessDeniedException",
+                403,
+                "Reset is disabled on this server: it wipes every account's state; start the "
+                "server with `offerops emulator serve --allow-reset` to allow it",
+            )
+        self.marketplace.reset()
 
     # json-1.0: the Agreement API
 
@@ -215,8 +234,9 @@ def _find_route(request: WireRequest) -> urls.Route:
         request.path
     )
     if route is None:
-        if request.path in urls.UNSUPPORTED_CATALOG_PATHS:
-            message = f"{request.path.lstrip('/')} is not implemented by the offerops emulator"
+        unimplemented = urls.unimplemented_catalog_operation(request.path)
+        if unimplemented is not None:
+            message = f"{unimplemented} is not implemented by the offerops emulator"
             raise WireError("NotImplementedException", 501, message)
         raise WireError(
             "UnknownOperationException", 404, f"no operation at {request.method} {request.path}"
@@ -251,7 +271,7 @@ def _json_object(body: bytes) -> JSON:
     if not body.strip():
         return {}
     try:
-        document = json.loads(body.decode("utf-8"))
+        document = checks.load_json(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
         raise WireError(
             "SerializationException", 400, f"the request body is not valid JSON: {error}"

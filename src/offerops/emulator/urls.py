@@ -4,8 +4,10 @@ Copied from the botocore service models: ``marketplace-catalog/2018-09-17`` is r
 method and path per operation, some members in the query string), and
 ``marketplace-agreement/2020-03-01`` is json-1.0 (``POST /`` with the operation in
 ``X-Amz-Target``). The table is static so the server
-does not load botocore at start-up; ``tests/emulator/test_server_routing.py`` checks it against the
-installed models, so a drift is a test failure rather than a silent 404.
+does not load botocore at start-up; ``tests/emulator/test_server_routing.py`` checks that every
+route exists in the installed models with the same method, path and query members. Operations of
+the model the emulator does not route are answered 501 ``NotImplementedException``, looked up in the
+installed model on first need, so a new SDK operation is never a bare 404.
 
 Emulator-only endpoints (a buyer's view, seeding, reset) live under :data:`EMULATOR_PREFIX`, a path
 the real service never uses.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from types import MappingProxyType
 
 
@@ -65,16 +68,25 @@ CATALOG_ROUTES: tuple[Route, ...] = (
 )
 """The Catalog API operations the emulator implements."""
 
-UNSUPPORTED_CATALOG_PATHS: frozenset[str] = frozenset(
+UNIMPLEMENTED_CATALOG_OPERATIONS: frozenset[str] = frozenset(
     {
-        "/GetResourcePolicy",
-        "/PutResourcePolicy",
-        "/DeleteResourcePolicy",
-        "/DescribeAssessment",
-        "/ListAssessments",
+        "GetResourcePolicy",
+        "PutResourcePolicy",
+        "DeleteResourcePolicy",
+        "DescribeAssessment",
+        "ListAssessments",
+        "StartAssessment",
     }
 )
-"""Real Catalog API paths the emulator knows but does not implement (answered with 501)."""
+"""Catalog API operations reviewed and deliberately not implemented: answered with 501.
+
+Any other operation of the installed botocore model that the emulator does not route is answered
+501 as well (:func:`unimplemented_catalog_operation`), so an operation AWS adds later is a clear
+``NotImplementedException`` rather than a 404; this set records which ones were looked at.
+"""
+
+CATALOG_SERVICE = "marketplace-catalog"
+CATALOG_API_VERSION = "2018-09-17"
 
 CATALOG_ROUTES_BY_PATH: Mapping[str, Route] = MappingProxyType(
     {route.path: route for route in CATALOG_ROUTES}
@@ -124,3 +136,42 @@ EMULATOR_ROUTES: tuple[Route, ...] = (
 EMULATOR_ROUTES_BY_PATH: Mapping[str, Route] = MappingProxyType(
     {route.path: route for route in EMULATOR_ROUTES}
 )
+
+
+def unimplemented_catalog_operation(path: str) -> str | None:
+    """The real Catalog API operation at ``path`` if the emulator does not implement it, else None.
+
+    Known from :data:`UNIMPLEMENTED_CATALOG_OPERATIONS`, or from the installed botocore model, so
+    a newer SDK's operation is recognised without a release of the emulator.
+    """
+    if path in CATALOG_ROUTES_BY_PATH:
+        return None
+    name = path.lstrip("/")
+    if name in UNIMPLEMENTED_CATALOG_OPERATIONS:
+        return name
+    return installed_catalog_operations().get(path)
+
+
+@cache
+def installed_catalog_operations() -> Mapping[str, str]:
+    """Request path -> operation of the installed botocore's Catalog model; empty if unreadable.
+
+    Loaded on the first request for a path the static table does not know, never at start-up.
+    """
+    try:
+        from botocore.exceptions import DataNotFoundError
+        from botocore.loaders import Loader
+    except ImportError:
+        return MappingProxyType({})
+    try:
+        model = Loader().load_service_model(
+            CATALOG_SERVICE, "service-2", api_version=CATALOG_API_VERSION
+        )
+    except (DataNotFoundError, OSError, ValueError):
+        return MappingProxyType({})
+    paths = {
+        str(operation["http"]["requestUri"]).split("?", 1)[0]: name
+        for name, operation in model.get("operations", {}).items()
+        if "http" in operation
+    }
+    return MappingProxyType(paths)

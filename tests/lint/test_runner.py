@@ -63,3 +63,13 @@ def test_unknown_rule_in_settings(repo: OfferRepo) -> None:
     repo.offer(CONTRACT_OFFER)
     (finding,) = repo.lint().findings
     assert (finding.rule, finding.line) == ("OFR702", 29)
+
+
+def test_a_one_mib_key_gives_a_short_message(repo: OfferRepo) -> None:
+    """Messages quote keys and values; a hostile key must not make a 1 MiB finding."""
+    key = "k" * (1024 * 1024 - 4000)
+    repo.offer(CONTRACT_OFFER.replace("spec:\n", f"spec:\n  ? {key}\n  : 1\n"))
+    (finding,) = repo.findings()
+    assert finding.rule == "OFR101"
+    assert len(finding.message) < 300
+    assert f"({len(key):,} characters)" in finding.message

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import sys
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -33,8 +34,15 @@ from offerops.lint.rule import (
 from offerops.lint.structure import structure_problems
 from offerops.model.config import Config
 from offerops.model.offer import OfferFile
-from offerops.repo import CONFIG_NAME, discover_offers, offer_relpaths, relpath
-from offerops.source.document import Document, Position
+from offerops.repo import (
+    CONFIG_NAME,
+    OFFERS_DIR,
+    discover_offers,
+    offer_relpaths,
+    offers_dir_problem,
+    relpath,
+)
+from offerops.source.document import ORIGIN, Document, Position
 from offerops.source.loader import LoadProblem, load_file
 
 M = TypeVar("M", bound=BaseModel)
@@ -77,6 +85,32 @@ class LintReport:
         return self.repo is not None
 
 
+MESSAGE_QUOTE_MAX = 80
+MESSAGE_MAX = 1000
+_LONG_QUOTE = re.compile(r'"([^"\n]{' + str(MESSAGE_QUOTE_MAX + 1) + r',})"')
+
+
+def bounded_message(message: str) -> str:
+    """A finding message of reasonable size whatever the file holds.
+
+    Messages quote the seller's keys and values; a hostile 1 MiB key would otherwise make a
+    1 MiB message in every report format and PR annotation. Long quotes are shortened, and the
+    whole message is capped as a last resort.
+    """
+    if len(message) <= MESSAGE_QUOTE_MAX:
+        return message
+    shortened = _LONG_QUOTE.sub(
+        lambda quoted: (
+            f'"{quoted.group(1)[: MESSAGE_QUOTE_MAX - 20]}..." '
+            f"({len(quoted.group(1)):,} characters)"
+        ),
+        message,
+    )
+    if len(shortened) <= MESSAGE_MAX:
+        return shortened
+    return shortened[: MESSAGE_MAX - 3] + "..."
+
+
 class _Collector:
     """Turns problems into findings with the effective severity; drops switched-off rules."""
 
@@ -95,6 +129,7 @@ class _Collector:
         if severity is None:
             return
         line, column = position.line, position.column
+        message = bounded_message(message)
         finding = Finding(relpath, line, column, rule.id, rule.name, severity, message, offer)
         self.findings.append(finding)
 
@@ -110,10 +145,15 @@ class _Collector:
 
 
 def lint(request: LintRequest) -> LintReport:
-    """Lint the repository at ``request.root``; never raises for problems in the files."""
+    """Lint the repository at ``request.root``; never raises for problems in the files.
+
+    Every file is read inside the (resolved) root: offerops.yaml, ``offers/`` and each offer
+    file may be symbolic links only while they stay in the repository, and only regular files
+    are read (OFR008), so a pull request cannot make lint read the CI runner's files or block.
+    """
     rules = all_rules()
-    config_path = request.root / CONFIG_NAME
-    config_doc, config_problems = load_file(config_path, CONFIG_NAME)
+    root = request.root.resolve()
+    config_doc, config_problems = load_file(root / CONFIG_NAME, CONFIG_NAME, root)
     bootstrap = _Collector({})
     bootstrap.add_load_problems(CONFIG_NAME, config_problems)
     config = _validate(Config, config_doc, bootstrap, None) if config_doc else None
@@ -122,16 +162,13 @@ def lint(request: LintRequest) -> LintReport:
     severities = _severities(config, config_doc, bootstrap)
     collector = _Collector(severities)
     collector.findings.extend(bootstrap.findings)
-    all_relpaths = offer_relpaths(request.root)
-    if request.paths:
-        selected = discover_offers(request.root, request.paths)
-    else:
-        chosen = all_relpaths if request.only is None else sorted(request.only & set(all_relpaths))
-        selected = [request.root / relative for relative in chosen]
-    if request.only is not None and request.paths:
-        selected = [p for p in selected if relpath(request.root, p) in request.only]
+    offers_problem = offers_dir_problem(root)
+    if offers_problem is not None:
+        collector.add("OFR008", OFFERS_DIR, ORIGIN, offers_problem, None)
+    all_relpaths = offer_relpaths(root)
+    selected = _selected(request, root, all_relpaths)
     repo = RepoContext(
-        root=request.root,
+        root=root,
         config=config,
         config_doc=config_doc,
         config_relpath=CONFIG_NAME,
@@ -146,6 +183,18 @@ def lint(request: LintRequest) -> LintReport:
         offers = lint_in_parallel(repo, selected, offer_rules, collector)
     _run_repository_rules(repo, offers, rules, collector)
     return LintReport(sorted(collector.findings), files=len(selected) + 1, offers=offers, repo=repo)
+
+
+def _selected(request: LintRequest, root: Path, all_relpaths: list[str]) -> list[Path]:
+    """The offer files this run lints: named paths, changed files, or every offer."""
+    if request.paths:
+        selected = discover_offers(root, request.paths)
+    else:
+        chosen = all_relpaths if request.only is None else sorted(request.only & set(all_relpaths))
+        selected = [root / relative for relative in chosen]
+    if request.only is not None and request.paths:
+        selected = [p for p in selected if relpath(root, p) in request.only]
+    return selected
 
 
 def _validate(
@@ -196,7 +245,8 @@ def _lint_offer(
 ) -> LoadedOffer:
     """Load, validate and check one offer with ``rules`` (the enabled offer rules)."""
     rel = relpath(repo.root, path)
-    document, problems = load_file(path, rel)
+    inside = not os.path.isabs(rel)  # a path named on the command line may be elsewhere
+    document, problems = load_file(path, rel, repo.root if inside else None)
     collector.add_load_problems(rel, problems)
     if document is None:
         return LoadedOffer(rel, path, None, None)

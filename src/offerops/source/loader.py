@@ -10,6 +10,7 @@ tag is a finding and its node is read as plain data), aliases are expanded again
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +20,13 @@ from typing import Any
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import Resolver
 
+from offerops.fileio import (
+    FileTooLarge,
+    NotRegularFile,
+    OutsideRepository,
+    read_inside,
+    read_regular,
+)
 from offerops.model.limits import MAX_OFFER_FILE_BYTES, MAX_YAML_DEPTH, MAX_YAML_NODES
 from offerops.source.document import ORIGIN, DataPath, Document, Mark, Position, position_of
 
@@ -47,6 +55,8 @@ class LoadProblem:
 _RESOLVED: dict[tuple[str, Any], Any] = {}
 """Implicit tags by (scalar text, implicit flags): offer files repeat the same keys and words."""
 _RESOLVED_MAX = 50_000
+_RESOLVED_LENGTH = 200
+"""Only short scalars are memoized: a run over hostile files must not keep megabytes alive."""
 
 
 class _Composer(CParser, Resolver):  # type: ignore[misc]
@@ -59,6 +69,8 @@ class _Composer(CParser, Resolver):  # type: ignore[misc]
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         """Memoized: libyaml calls back into this pure-Python resolver for every scalar."""
         if kind is not ScalarNode or not isinstance(implicit, tuple):
+            return super().resolve(kind, value, implicit)
+        if len(value) > _RESOLVED_LENGTH:
             return super().resolve(kind, value, implicit)
         key = (value, implicit)
         tag = _RESOLVED.get(key)
@@ -347,14 +359,49 @@ def _parse_problem(error: Exception, text: str) -> LoadProblem:
     return LoadProblem("OFR001", position, f"YAML syntax error: {detail}")
 
 
-def _too_deep(text: str) -> Position | None:
-    """Where flow nesting first goes deeper than MAX_YAML_DEPTH, if it does.
+_LEAD = re.compile(r"^[ \t\-?:\ufeff]*", re.MULTILINE)
+"""The indentation and block indicators (``- ``, ``? ``, ``: ``) that start a line."""
 
-    libyaml composes nested collections recursively in C, and ~50,000 nested ``[`` overflow the
-    stack before the converter's own depth check runs. Offer files have a handful of brackets,
-    so the event walk (which does not recurse) only runs for files with many of them.
+
+def _depth_bound(text: str) -> int:
+    """An upper bound of the nesting depth, from the text alone, in linear time.
+
+    libyaml opens a block collection only at a column deeper than the enclosing one, and only at
+    the first token after a line's indentation and block indicators (a key, ``-`` or ``?``); a
+    sequence written at its parent key's column adds one more level. So block nesting is at most
+    twice the widest such lead, plus one per flow bracket. Scalars that contain ``-`` or ``:``
+    only make the bound looser, never wrong.
     """
-    if text.count("[") + text.count("{") <= MAX_YAML_DEPTH:
+    lead = max((len(match) for match in _LEAD.findall(text)), default=0)
+    return 2 * (lead + 1) + text.count("[") + text.count("{")
+
+
+@functools.cache
+def _lead_of(width: int) -> re.Pattern[str]:
+    """Finds a line (after the first) whose lead (see ``_LEAD``) is at least ``width`` long."""
+    return re.compile("\\n" + _LEAD.pattern[1:-1] + "{" + str(width) + "}")
+
+
+def may_nest_too_deep(text: str) -> bool:
+    """``_depth_bound(text) > MAX_YAML_DEPTH``, computed with one regex search and no lists:
+    it runs on every file, and most files are far from the limit."""
+    brackets = text.count("[") + text.count("{")
+    widest_allowed = (MAX_YAML_DEPTH - brackets) // 2 - 1
+    if widest_allowed < 0:
+        return True
+    lead = _lead_of(widest_allowed + 1)  # "\n" first: re scans for a literal prefix fast
+    return lead.match("\n" + text[: widest_allowed + 1]) is not None or bool(lead.search(text))
+
+
+def _too_deep(text: str) -> Position | None:
+    """Where nesting first goes deeper than MAX_YAML_DEPTH, if it does.
+
+    libyaml composes nested collections recursively in C: ~50,000 nested ``[`` or ``- `` or
+    indented keys overflow the stack (a segfault, no error) before the converter's own depth
+    check runs. Offer files are shallow, so the event walk (libyaml's parser does not recurse)
+    only runs when the cheap textual bound allows a deep document.
+    """
+    if not may_nest_too_deep(text):
         return None
     parser = CParser(text)
     depth = 0
@@ -405,19 +452,39 @@ def parse_text(text: str, relpath: str) -> tuple[Document | None, list[LoadProbl
     return converter.doc, converter.problems
 
 
-def load_file(path: Path, relpath: str) -> tuple[Document | None, list[LoadProblem]]:
-    """Read and parse one file; unreadable, oversized or non-UTF-8 files are problems too."""
+def load_file(
+    path: Path, relpath: str, root: Path | None = None
+) -> tuple[Document | None, list[LoadProblem]]:
+    """Read and parse one file; unreadable, oversized or non-UTF-8 files are problems too.
+
+    With ``root`` (absolute, resolved), ``relpath`` is read inside it: a symlink that leaves the
+    repository is refused unread. Only regular files are opened (a FIFO or device would block
+    or never end), and at most the size limit plus one byte is read.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_OFFER_FILE_BYTES:
-            return None, [
-                LoadProblem(
-                    "OFR006", ORIGIN, f"file is {size} bytes; offer files are at most 1 MiB"
-                )
-            ]
-        raw = path.read_bytes()
+        raw = (
+            read_inside(root, relpath, MAX_OFFER_FILE_BYTES)
+            if root is not None
+            else read_regular(path, MAX_OFFER_FILE_BYTES)
+        )
+    except OutsideRepository:
+        message = (
+            "file is a symbolic link (or under one) that leads outside the repository; "
+            "it is not read: put the file itself in the repository"
+        )
+        return None, [LoadProblem("OFR008", ORIGIN, message)]
+    except NotRegularFile as refused:
+        message = f"{relpath} is {refused.kind}, not a regular file; it is not read"
+        return None, [LoadProblem("OFR008", ORIGIN, message)]
+    except FileTooLarge as large:
+        message = (
+            f"file is {large.size} bytes or more; offer files and offerops.yaml are at most "
+            "1 MiB, and larger ones are not read"
+        )
+        return None, [LoadProblem("OFR006", ORIGIN, message)]
     except OSError as error:
-        return None, [LoadProblem("OFR005", ORIGIN, f"cannot read file: {error.strerror}")]
+        reason = error.strerror or str(error)
+        return None, [LoadProblem("OFR005", ORIGIN, f"cannot read file: {reason}")]
     text, problem = _decode(raw)
     if text is None:
         return None, [problem] if problem else []

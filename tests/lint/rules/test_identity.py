@@ -77,3 +77,12 @@ def test_duplicate_offer_id_against_files_not_linted(repo: OfferRepo) -> None:
         ("offers/acme-2027.yaml", 4, "OFR205")
     ]
     assert "offers/zz-new.yaml" in report.findings[0].message
+
+
+def test_many_files_with_one_key_name_three_others_each(repo: OfferRepo) -> None:
+    """A hostile pull request with thousands of copies must not make each finding list all."""
+    for index in range(6):
+        repo.write(f"offers/d{index}/acme-2027.yaml", CONTRACT_OFFER)
+    messages = [f.message for f in repo.lint().findings if f.rule == "OFR203"]
+    assert len(messages) == 6
+    assert all(message.count("offers/d") == 3 and "and 2 more" in message for message in messages)

@@ -6,11 +6,21 @@ In CONTRACT_OFFER the name is on line 5 (value at column 9) and the description 
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
-from support import CONFIG, CONTRACT_OFFER, INSTALLMENT_OFFER, USAGE_OFFER, Case, run_case
+from offerops.lint.rules import information
+from support import (
+    CONFIG,
+    CONTRACT_OFFER,
+    INSTALLMENT_OFFER,
+    USAGE_OFFER,
+    Case,
+    OfferRepo,
+    run_case,
+)
 
 NAME = "Acme Corp - Analytics Enterprise 2027"
 DESCRIPTION = "Three-year enterprise agreement."
@@ -79,3 +89,54 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
 def test_rule_case(case: Case, tmp_path: Path) -> None:
     assert run_case(case, tmp_path) == case.expect
+
+
+# --- hostile text: any field of any size lints in well under a second ---------------------------
+
+ONE_MIB = 1024 * 1024 - 2000
+"""A name that keeps the whole offer file under the 1 MiB file limit."""
+
+HOSTILE_TEXTS = {
+    "letters": "a" * ONE_MIB,
+    "dotted": "a." * (ONE_MIB // 2),
+    "after-at": "x@" + "a" * ONE_MIB,
+    "dashed-domain": "x@a." + "-" * ONE_MIB,
+    "digits": "1" * ONE_MIB,
+    "plus-spaces": "+1" + " " * ONE_MIB + "x",
+    "phones": "(555) 123-4567 " * (ONE_MIB // 15),
+    "dashed-phones": "555-123-4567 " * (ONE_MIB // 13),
+    "emails": "a@b.cd " * (ONE_MIB // 7),
+}
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXTS.values(), ids=list(HOSTILE_TEXTS))
+def test_personal_data_patterns_are_linear(text: str) -> None:
+    """The e-mail pattern once took 15 s on a 100,000-character name (quadratic: minutes on
+    1 MiB); phone spans were compared pairwise (70 s on 1 MiB of numbers). Linear, 1 MiB takes
+    a few hundredths of a second to 0.3 s; the bound leaves room for a busy CI machine."""
+    start = time.perf_counter()
+    information._EMAIL_RE.findall(text)
+    information._phone_numbers(text)
+    assert time.perf_counter() - start < 2.0
+
+
+def test_a_one_mib_name_lints_fast(repo: OfferRepo) -> None:
+    repo.offer(named('"' + "x@" + "a" * ONE_MIB + '"'))
+    start = time.perf_counter()
+    rules = repo.rules()
+    assert time.perf_counter() - start < 1.0
+    assert "OFR110" in rules
+
+
+def test_personal_data_is_still_found_and_listed_briefly(repo: OfferRepo) -> None:
+    repo.offer(named('"Acme (a@acme.example, b@acme.example, c@acme.example, d@acme.example)"'))
+    (finding,) = [f for f in repo.findings() if f.rule == "OFR117"]
+    assert 'e-mail address "a@acme.example"' in finding.message
+    assert "and 1 more" in finding.message
+
+
+def test_phone_numbers_found_by_two_patterns_are_listed_once() -> None:
+    assert information._phone_numbers("call +1 (555) 123-4567 or 555-123-4567") == [
+        "+1 (555) 123-4567",
+        "555-123-4567",
+    ]

@@ -141,6 +141,18 @@ CASES = [
     Case("OFR006", "key: &k [*k]\n", [(1, 6, "OFR006")], name="alias-cycle"),
     Case("OFR006", "spec: &s\n  again: *s\n", [(1, 7, "OFR006")], name="mapping-cycle"),
     Case("OFR006", "key: " + "[" * 100 + "]" * 100 + "\n", [(1, 69, "OFR006")], name="deep"),
+    Case(
+        "OFR006",
+        C.replace("  renewal: none\n", "  renewal:\n    " + "- " * 100_000 + "x\n"),
+        [(9, 129, "OFR006")],
+        name="deep-block-sequences",
+    ),
+    Case(
+        "OFR006",
+        C.replace("  renewal: none\n", "".join(" " * i + "k:\n" for i in range(2, 70))),
+        [(71, 66, "OFR006")],
+        name="deep-indented-mappings",
+    ),
     Case("OFR006", ANCHORED, [], name="small-anchor"),
     # OFR007 multiple-documents
     Case("OFR007", C + "---\n" + C, [(29, 1, "OFR007")]),

@@ -7,9 +7,11 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
+from offerops.fileio import FileTooLarge, NotRegularFile, OutsideRepository, read_inside
 from offerops.lint.context import LoadedOffer, OfferContext, RepoContext
 from offerops.lint.finding import Severity
 from offerops.lint.rule import Problem, declare, offer_rule, repository_rule
+from offerops.model.limits import MAX_OFFER_FILE_BYTES
 
 declare(
     "OFR201",
@@ -59,6 +61,17 @@ def key_matches_file(ctx: OfferContext) -> Iterator[Problem]:
         )
 
 
+_OTHERS_SHOWN = 3
+
+
+def _others(paths: list[str], path: str) -> str:
+    """The other files, at most three named: with thousands of copies, listing all of them in
+    every finding would make the report grow with the square of the count."""
+    others = [other for other in paths[: _OTHERS_SHOWN + 1] if other != path][:_OTHERS_SHOWN]
+    rest = len(paths) - 1 - len(others)
+    return ", ".join(others) + (f" and {rest} more" if rest else "")
+
+
 @repository_rule("OFR203", "duplicate-offer-key")
 def duplicate_offer_key(repo: RepoContext, offers: list[LoadedOffer]) -> Iterator[Problem]:
     """
@@ -81,7 +94,7 @@ def duplicate_offer_key(repo: RepoContext, offers: list[LoadedOffer]) -> Iterato
             continue
         for path in paths:
             if path in linted:
-                others = ", ".join(p for p in paths if p != path)
+                others = _others(paths, path)
                 yield Problem(
                     ("key",),
                     f'key "{stem}" is also used by {others}; keys are unique in the repository',
@@ -135,8 +148,9 @@ def duplicate_offer_id(repo: RepoContext, offers: list[LoadedOffer]) -> Iterator
             by_id[loaded.adopted_id].append(loaded.relpath)
     wanted = {offer_id.encode() for offer_id in by_id}
     unlinted = [path for path in repo.all_offer_paths if path not in linted]
+    root = repo.root.resolve()
     for path in unlinted if wanted else ():
-        offer_id = _adopted_id(repo.root / path, wanted)
+        offer_id = _adopted_id(root, path, wanted)
         if offer_id:
             by_id[offer_id].append(path)
     for offer_id, paths in sorted(by_id.items()):
@@ -152,20 +166,21 @@ def _duplicate_id_problems(offer_id: str, paths: list[str], linted: set[str]) ->
     for path in paths:
         if path not in linted or (everyone_linted and path == paths[0]):
             continue
-        others = ", ".join(other for other in paths if other != path)
+        others = _others(paths, path)
         yield Problem(("id",), f'offer id "{offer_id}" is already adopted by {others}', file=path)
 
 
 _ID_LINE = re.compile(rb"""^id:[ \t]*["']?(offer-[A-Za-z0-9]+)""", re.MULTILINE)
 
 
-def _adopted_id(path: Path, wanted: set[bytes]) -> str | None:
+def _adopted_id(root: Path, path: str, wanted: set[bytes]) -> str | None:
     """The top-level ``id:`` of a file not linted in this run, if it is one of ``wanted``.
 
-    Only read when a linted offer adopts an id at all; a byte search skips decoding."""
+    Only read when a linted offer adopts an id at all; a byte search skips decoding. Read like
+    every offer file: inside the repository, regular files only, at most the size limit."""
     try:
-        data = path.read_bytes()
-    except OSError:
+        data = read_inside(root, path, MAX_OFFER_FILE_BYTES)
+    except (OSError, OutsideRepository, NotRegularFile, FileTooLarge):
         return None
     if not any(offer_id in data for offer_id in wanted):
         return None

@@ -1,32 +1,30 @@
 """OFR6xx: legal terms and the custom EULA documents an offer attaches.
 
-Documents are files in the offers repository. Reading them is the only place where lint touches
-files that a pull request can point anywhere, so paths are resolved here component by component:
-symlinks are followed only while they stay inside the repository, and nothing outside it is ever
-opened or even stat-ed. Disk facts are memoized per run in ``RepoContext.cache`` (many offers
-share one MSA) and per offer in ``OfferContext.extra``.
+Documents are files in the offers repository, at paths a pull request chooses, so they are
+resolved like offer files and offerops.yaml (:func:`offerops.fileio.resolve_inside`), component by
+component: symlinks are followed only while they stay inside the repository, nothing outside it
+is ever opened or even stat-ed, and only regular files are opened. Disk facts are memoized per
+run in ``RepoContext.cache`` (many offers share one MSA) and per offer in ``OfferContext.extra``.
 """
 
 from __future__ import annotations
 
 import codecs
-import errno
 import hashlib
 import os
 import posixpath
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from offerops.fileio import OutsideRepository, file_kind, resolve_inside
 from offerops.lint.context import OfferContext
 from offerops.lint.rule import Problem, offer_rule
 from offerops.model.limits import DOCUMENT_EXTENSIONS, MAX_DOCUMENT_BYTES, MAX_DOCUMENTS, PDF_MAGIC
 
 _DOCUMENTS = ("spec", "legal", "documents")
 _EXTRA_KEY = "offerops.lint.rules.legal"
-_MAX_SYMLINKS = 40
-"""Symlinks followed for one path before it counts as a loop (Linux's own limit)."""
 _CHUNK = 1024 * 1024
 _OPEN_FLAGS = (
     os.O_RDONLY
@@ -34,10 +32,6 @@ _OPEN_FLAGS = (
     | getattr(os, "O_NONBLOCK", 0)  # nor block on a FIFO swapped in
     | getattr(os, "O_BINARY", 0)
 )
-
-
-class _Outside(Exception):
-    """A path, or a symlink on its way, leaves the repository."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,53 +92,13 @@ def _lexical_problem(written: str) -> str | None:
     return None
 
 
-def _under_root(root: Path, target: PurePath) -> PurePath:
-    """An absolute symlink target as a path relative to ``root``, if it lies under it."""
-    if target.parts[: len(root.parts)] != root.parts:
-        raise _Outside
-    return PurePath(*target.parts[len(root.parts) :])
-
-
-def _walk(root: Path, relative: str) -> tuple[Path, os.stat_result]:
-    """Resolve ``relative`` under ``root`` without ever stat-ing a path outside it.
-
-    ``root`` must be resolved. Each component is lstat-ed while the path so far is inside the
-    repository; a symlink is replaced by its target, and ``..`` at the root or an absolute target
-    elsewhere raises ``_Outside``. Raises ``OSError`` for missing components and loops.
-    """
-    pending = list(PurePosixPath(relative).parts)
-    current, info, links = root, os.stat(root), 0
-    while pending:
-        part = pending.pop(0)
-        if part in ("", "."):
-            continue
-        if part == "..":
-            if current == root:
-                raise _Outside
-            current, info = current.parent, os.stat(current.parent)
-            continue
-        candidate = current / part
-        candidate_info = os.lstat(candidate)
-        if not stat.S_ISLNK(candidate_info.st_mode):
-            current, info = candidate, candidate_info
-            continue
-        links += 1
-        if links > _MAX_SYMLINKS:
-            raise OSError(errno.ELOOP, "too many levels of symbolic links")
-        target: PurePath = Path(os.readlink(candidate))
-        if target.is_absolute():
-            current, info, target = root, os.stat(root), _under_root(root, target)
-        pending[:0] = list(target.parts)
-    return current, info
-
-
 def _describe(root: Path, index: int, written: str) -> _Document:
     problem = _lexical_problem(written)
     if problem:
         return _Document(index, written, path_problem=problem)
     try:
-        real, info = _walk(root, written)
-    except _Outside:
+        real, info = resolve_inside(root, written)
+    except OutsideRepository:
         problem = "resolves outside the repository through a symbolic link; documents must be in it"
         return _Document(index, written, path_problem=problem)
     except (FileNotFoundError, NotADirectoryError):
@@ -154,10 +108,9 @@ def _describe(root: Path, index: int, written: str) -> _Document:
     except (OSError, ValueError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         return _Document(index, written, missing=f"cannot be read ({reason})")
-    if stat.S_ISDIR(info.st_mode):
-        return _Document(index, written, missing="is a directory, not a file")
     if not stat.S_ISREG(info.st_mode):
-        return _Document(index, written, missing="is not a regular file")
+        kind = file_kind(info.st_mode)
+        return _Document(index, written, missing=f"is {kind}, not a regular file; it is not read")
     identity = (info.st_dev, info.st_ino)
     return _Document(index, written, None, None, real, info.st_size, info.st_mtime_ns, identity)
 
@@ -350,7 +303,8 @@ def document_not_found(ctx: OfferContext) -> Iterator[Problem]:
     A document does not exist, or is not a regular file.
 
     The reconciler uploads the listed files; a missing file (often a typo or a file not added
-    to git) would only fail at apply time. Directories and other special files are refused.
+    to git) would only fail at apply time. Directories and special files (a FIFO, a device, a
+    socket) are refused without being opened, and the finding says which one it is.
 
     Fails:
 

@@ -127,9 +127,11 @@ declare(
     """
     The document is too large, too deeply nested, or expands aliases beyond a safe size.
 
-    An offer is a few kilobytes. A file over 1 MiB, nesting deeper than 64 levels, an alias cycle,
-    or aliases that expand to more than 100,000 nodes (a "billion laughs" document) is refused
-    before it can exhaust memory in CI.
+    An offer is a few kilobytes. A file over 1 MiB (not read past the limit), nesting deeper
+    than 64 levels in any form (``[`` or ``{``, block sequences ``- - -``, indented mappings,
+    explicit keys), an alias cycle, or aliases that expand to more than 100,000 nodes (a
+    "billion laughs" document) is refused before it can exhaust memory or crash the YAML parser
+    in CI. The finding points at the first node past the limit.
 
     Fails:
 
@@ -160,5 +162,29 @@ declare(
         key: globex-2027
 
     Passes: ``offers/acme-2027.yaml`` and ``offers/globex-2027.yaml``, one document each.
+    """,
+)
+
+declare(
+    "OFR008",
+    "not-a-regular-file",
+    Severity.ERROR,
+    "source",
+    """
+    An offer file, ``offers/`` or offerops.yaml is not a regular file inside the repository.
+
+    A pull request (also one from a fork) decides what is in the repository. A FIFO would make
+    lint wait forever, a link to a device such as ``/dev/zero`` would be read until memory runs
+    out, and a symbolic link that leads outside the repository would make CI read, and quote in
+    its findings, a file of the runner that is not in the pull request. So only regular files
+    are read, and symbolic links only while they stay inside the repository (the same rule as
+    for legal documents, OFR604). Nothing else is opened: the finding names what the path is
+    (a directory, a FIFO, a character device, a socket, a link out of the repository).
+
+    Fails: ``offers/acme-2027.yaml`` as a symbolic link to ``/etc/passwd``, ``/dev/zero`` or
+    ``../../other-repo/offer.yaml``, or created with ``mkfifo``.
+
+    Passes: ``offers/acme-2027.yaml`` as a regular file, or a relative symbolic link to
+    ``../archive/acme-2027.yaml`` inside the same repository.
     """,
 )

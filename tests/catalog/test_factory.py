@@ -12,12 +12,15 @@ from offerops.catalog.embedded import EmbeddedAgreementClient, EmbeddedCatalogCl
 from offerops.catalog.factory import open_catalog
 from offerops.emulator.engine import Marketplace
 from offerops.emulator.server import RunningServer, running_server
+from offerops.emulator.store import catalog as store
 from offerops.errors import ConfigError
 from offerops.model.config import Backend
+from support import OfferRepo
 
 SELLER = "111122223333"
 OTHER = "999988887777"
 CATALOG = "AWSMarketplace"
+RESOLD_ID = "prod-7h6g5f4d3s2a1"
 
 
 @pytest.fixture(autouse=True)
@@ -63,6 +66,96 @@ def test_emulator_backend_is_embedded_under_the_repository(tmp_path: Path) -> No
     assert listed["EntitySummaryList"] == []
 
 
+RESOLD = (
+    "  gateway:\n    id: prod-7h6g5f4d3s2a1\n    type: saas\n"
+    f'    manufacturerAccountId: "{OTHER}"\n'
+    "    dimensions:\n      - { key: gateways, name: Gateways }\n"
+)
+AUTHORIZATION = "resaleauthz-1a2b3c4d5e6f7"
+
+
+def resold_repo(repo: OfferRepo) -> OfferRepo:
+    """The test repository plus a resold product and a CPPO naming its authorization."""
+    config = repo.root / "offerops.yaml"
+    config.write_text(config.read_text().replace("buyers:\n", RESOLD + "buyers:\n"))
+    repo.write(
+        "offers/cppo.yaml",
+        f"spec:\n  product: gateway\n  channel:\n    resaleAuthorization: {AUTHORIZATION}\n",
+    )
+    return repo
+
+
+def draft_from_authorization(catalog: Any, authorization_id: str) -> str:
+    """Start a CreateOfferUsingResaleAuthorization set; its final status."""
+    change = {
+        "ChangeType": "CreateOfferUsingResaleAuthorization",
+        "Entity": {"Type": "Offer@1.0"},
+        "DetailsDocument": {"ResaleAuthorizationId": authorization_id},
+    }
+    started = catalog.start_change_set(Catalog=CATALOG, ChangeSet=[change])
+    described = catalog.describe_change_set(Catalog=CATALOG, ChangeSetId=started["ChangeSetId"])
+    return str(described["Status"])
+
+
+def test_embedded_backend_seeds_products_and_resale_authorizations(repo: OfferRepo) -> None:
+    resold_repo(repo)
+    catalog, agreements = open_catalog(Backend(kind="emulator"), repo.root, account=SELLER)
+    try:
+        status = draft_from_authorization(catalog, AUTHORIZATION)
+    finally:
+        close(catalog, agreements)
+    market = Marketplace(repo.root / ".offerops" / "marketplace.sqlite")
+    with market.store.read() as connection:
+        products = {p: store.product(connection, p) for p in ("prod-4x7yvqjzt5abc", RESOLD_ID)}
+        authorization = store.resale_authorization(connection, AUTHORIZATION)
+    assert status == "SUCCEEDED"
+    assert {p: product.account if product else None for p, product in products.items()} == {
+        "prod-4x7yvqjzt5abc": SELLER,
+        RESOLD_ID: OTHER,
+    }
+    assert authorization is not None and authorization.reseller_account == SELLER
+
+
+def test_embedded_backend_seeds_through_the_engine_its_clients_use(
+    repo: OfferRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[object] = []
+    original = Marketplace.__init__
+
+    def counting(self: Marketplace, *args: Any, **kwargs: Any) -> None:
+        opened.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Marketplace, "__init__", counting)
+    catalog, agreements = open_catalog(Backend(kind="emulator"), repo.root, account=SELLER)
+    close(catalog, agreements)
+    assert len(opened) == 1, "one engine per database file per process"
+
+
+def test_embedded_backend_takes_known_authorizations_without_reading_offers(
+    repo: OfferRepo,
+) -> None:
+    resold_repo(repo)
+    (repo.root / "offers" / "cppo.yaml").unlink()
+    known = {"resaleauthz-9z8y7x6w5v4u3": (OTHER, RESOLD_ID)}
+    catalog, agreements = open_catalog(
+        Backend(kind="emulator"), repo.root, account=SELLER, resale_authorizations=known
+    )
+    try:
+        status = draft_from_authorization(catalog, "resaleauthz-9z8y7x6w5v4u3")
+    finally:
+        close(catalog, agreements)
+    assert status == "SUCCEEDED"
+
+
+def test_embedded_backend_without_a_config_seeds_nothing(tmp_path: Path) -> None:
+    catalog, agreements = open_catalog(Backend(kind="emulator"), tmp_path, account=SELLER)
+    close(catalog, agreements)
+    market = Marketplace(tmp_path / ".offerops" / "marketplace.sqlite")
+    with market.store.read() as connection:
+        assert store.product(connection, "prod-4x7yvqjzt5abc") is None
+
+
 def owner_of_a_new_change_set(server: RunningServer, catalog: Any) -> str:
     draft = [{"ChangeType": "CreateOffer", "Entity": {"Type": "Offer@1.0"}, "DetailsDocument": {}}]
     arn = catalog.start_change_set(Catalog=CATALOG, ChangeSet=draft)["ChangeSetArn"]
@@ -104,10 +197,11 @@ def test_http_backend_does_not_retry_by_default(tmp_path: Path, server: RunningS
         Backend(kind="http", endpoint=server.url), tmp_path, account=SELLER
     )
     try:
-        retries = catalog.meta.config.retries  # type: ignore[attr-defined]
+        config = catalog.meta.config  # type: ignore[attr-defined]
     finally:
         close(catalog, agreements)
-    assert retries == {"total_max_attempts": 1, "mode": "standard"}
+    assert config.retries == {"total_max_attempts": 1, "mode": "standard"}
+    assert config.connect_timeout == 10.0  # the reconciler's RetryPolicy retries, and sooner
 
 
 @pytest.mark.parametrize(

@@ -167,3 +167,69 @@ def test_rules_are_registered_and_documented() -> None:
         Severity.ERROR,
         Severity.ERROR,
     ]
+
+
+def _custom_offer_committed(gitrepo: GitOffers) -> str:
+    """An offer with a custom legal document (ending in a newline, as most files do) at base."""
+    gitrepo.offers.offer(INSTALLMENT_OFFER.replace("key: acme-2027", "key: custom"), "custom")
+    gitrepo.commit()
+    gitrepo.git.git.tag("-f", "base")
+    return INSTALLMENT_OFFER.replace("key: acme-2027", "key: custom")
+
+
+def test_base_documents_are_read_byte_exact(gitrepo: GitOffers) -> None:
+    """GitPython's ``git show`` drops a trailing newline; the base must be the committed bytes."""
+    from offerops.gitops.gitrepo import open_view
+
+    assert PDF_BYTES.endswith(b"\n")
+    with open_view(gitrepo.root, "base") as view:
+        assert view.read_at_base("legal/msa.pdf") == PDF_BYTES
+        assert view.read_at_base("legal/missing.pdf") is None
+        assert view.read_at_base("legal") is None  # a directory is not a file
+
+
+def test_renaming_an_offer_with_custom_documents_fires_no_history_rule(
+    gitrepo: GitOffers,
+) -> None:
+    """Only the name changes: OFR222 must not claim the (unchanged) legal terms changed."""
+    text = _custom_offer_committed(gitrepo)
+    gitrepo.offers.offer(text.replace("name: ", "name: Renamed - ", 1), "custom")
+    assert history(gitrepo, released={"custom"}) == []
+
+
+def test_unrelated_edits_fire_no_history_rule(gitrepo: GitOffers) -> None:
+    """Each history rule stays silent when only what a released offer may change changes:
+    name, description, expiry, comments and formatting (OFR220 key, OFR221 product and
+    channel, OFR222 released terms)."""
+    edited = (
+        CONTRACT_OFFER.replace("Acme Corp - Analytics", "Acme Corporation - Analytics")
+        .replace("Three-year enterprise agreement.", "A three-year agreement.")
+        .replace("expiresOn: 2027-03-31", "expiresOn: 2027-03-30  # one day earlier")
+    )
+    gitrepo.offers.offer(edited)
+    gitrepo.offers.write("offers/unrelated.yaml", "# a new file that is not valid yet\n")
+    assert history(gitrepo, released={"acme-2027"}) == []
+
+
+def test_a_document_moved_with_its_content_is_not_a_legal_change(gitrepo: GitOffers) -> None:
+    """Legal terms are compared by document content (what names the published URL)."""
+    text = _custom_offer_committed(gitrepo)
+    gitrepo.offers.write_bytes("legal/msa-2027.pdf", PDF_BYTES)
+    gitrepo.offers.offer(text.replace("legal/msa.pdf", "legal/msa-2027.pdf"), "custom")
+    assert history(gitrepo, released={"custom"}) == []
+
+
+def test_OFR222_installments_and_legal_terms_point_at_their_own_lines(gitrepo: GitOffers) -> None:
+    text = _custom_offer_committed(gitrepo)
+    changed = text.replace(
+        '"30000.00" }\n        - { date: 2027-07-15', '"30000.01" }\n        - { date: 2027-07-15'
+    ).replace('total: "90000.00"', 'total: "90000.01"')
+    changed = changed.replace(
+        "    terms: custom\n    documents:\n      - legal/msa.pdf\n", "    terms: scmp\n"
+    )
+    gitrepo.offers.offer(changed, "custom")
+    findings = history(gitrepo, released={"custom"})
+    assert [(f.line, f.rule, f.message.split(" changed")[0]) for f in findings] == [
+        (18, "OFR222", "installments"),
+        (24, "OFR222", "legal terms"),
+    ]

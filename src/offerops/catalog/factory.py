@@ -4,13 +4,21 @@ botocore is imported only inside :func:`_boto3_clients`, so commands that never 
 (``offerops lint``) do not pay for it.
 
 botocore's own retries are off (one attempt in total) unless asked for: the embedded backend cannot
-retry inside botocore, so the reconciler owns the one retry policy (throttling, ResourceInUse,
-5xx) and it behaves the same on every backend.
+retry inside botocore, so the reconciler owns the one retry policy (``reconcile/retry.py``:
+throttling, ResourceInUse, 5xx, connection errors and timeouts) and it behaves the same on every
+backend. Two layers retrying would multiply the attempts (8 x 3) and hide the retries from the
+apply log. A connection is given up after ``CONNECT_TIMEOUT`` seconds (botocore's default is 60),
+so an endpoint that drops packets costs seconds per attempt, not minutes; reads keep botocore's
+60 s.
+
+The embedded backend is seeded here, through the one engine the clients use: a fresh clone needs
+no extra step, and no second engine ever opens the same database file in this process.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -21,14 +29,24 @@ if TYPE_CHECKING:
     from offerops.model.config import Backend
 
 DEFAULT_REGION = "us-east-1"
+CONNECT_TIMEOUT = 10.0
 
 
 def open_catalog(
-    backend: Backend, repo_root: Path, *, account: str, max_attempts: int = 1
+    backend: Backend,
+    repo_root: Path,
+    *,
+    account: str,
+    max_attempts: int = 1,
+    resale_authorizations: Mapping[str, tuple[str, str]] | None = None,
 ) -> tuple[CatalogClient, AgreementClient]:
     """The Catalog and Agreement clients for ``backend``, acting as seller ``account``.
 
-    - ``emulator``: the engine in-process on ``repo_root / backend.path`` (directory created);
+    - ``emulator``: the engine in-process on ``repo_root / backend.path`` (directory created),
+      seeded with the products of ``repo_root``'s offerops.yaml and the resale authorizations
+      its channel partner offers name (``resale_authorizations``: ``{id: (ISV account, product
+      id)}`` when the caller already knows them, else read from ``offers/``); nothing is seeded
+      without an offerops.yaml;
     - ``http``: boto3 with ``endpoint_url=backend.endpoint``; unless credentials are set in the
       environment (``AWS_ACCESS_KEY_ID``) or a ``profile`` is configured, the access key id is
       ``account``, which the emulator reads as the calling account;
@@ -39,7 +57,7 @@ def open_catalog(
     Close both clients when done.
     """
     if backend.kind == "emulator":
-        return _embedded(repo_root / backend.path, account)
+        return _embedded(repo_root, backend.path, account, resale_authorizations)
     if backend.kind == "http":
         if not backend.endpoint:
             raise ConfigError(
@@ -50,12 +68,21 @@ def open_catalog(
     return _boto3_clients(backend, account=account, max_attempts=max_attempts, emulator=False)
 
 
-def _embedded(db: Path, account: str) -> tuple[CatalogClient, AgreementClient]:
+def _embedded(
+    repo_root: Path,
+    path: str,
+    account: str,
+    authorizations: Mapping[str, tuple[str, str]] | None,
+) -> tuple[CatalogClient, AgreementClient]:
+    """One engine on the repository's database, seeded, behind both clients."""
     from offerops.catalog.embedded import EmbeddedAgreementClient, EmbeddedCatalogClient
     from offerops.emulator.engine import Marketplace
+    from offerops.emulator.seeding import seed_from_repository
 
+    db = repo_root / path
     db.parent.mkdir(parents=True, exist_ok=True)
     marketplace = Marketplace(db)
+    seed_from_repository(marketplace, repo_root, authorizations)
     return EmbeddedCatalogClient(marketplace, account), EmbeddedAgreementClient(
         marketplace, account
     )
@@ -84,7 +111,10 @@ def _boto3_clients(
     from botocore.config import Config
 
     session = botocore.session.Session(profile=backend.profile)
-    config = Config(retries={"total_max_attempts": max_attempts, "mode": "standard"})
+    config = Config(
+        retries={"total_max_attempts": max_attempts, "mode": "standard"},
+        connect_timeout=CONNECT_TIMEOUT,
+    )
     arguments = _client_args(backend, account, emulator=emulator)
     catalog = session.create_client(
         "marketplace-catalog", endpoint_url=backend.endpoint, config=config, **arguments

@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from offerops.emulator import checks, pagination
 from offerops.emulator.clock import add_duration, day_start, utc_date
@@ -23,7 +23,9 @@ from offerops.emulator.entities import load_offer
 from offerops.emulator.exceptions import ResourceNotFoundException, ValidationException
 from offerops.emulator.ids import CATALOG, new_agreement_id
 from offerops.emulator.offers import Document, end_date, is_expired, rule
-from offerops.emulator.products import StoreCatalog
+from offerops.emulator.store import agreements as store
+from offerops.emulator.store import catalog as catalog_store
+from offerops.emulator.store import offers as offer_store
 
 AGREEMENT_TYPE = "PurchaseAgreement"
 _TIME_FILTERS: Mapping[str, tuple[str, str]] = {
@@ -61,12 +63,7 @@ def offers_for_buyer(
 ) -> list[dict[str, Any]]:
     """Released, unexpired offers that target ``buyer``, newest first."""
     today = utc_date(now)
-    rows = connection.execute(
-        "SELECT o.* FROM offer_buyers b JOIN offers o ON o.id = b.offer_id "
-        "WHERE b.buyer = ? AND o.state = 'Released' AND o.availability_end >= ? "
-        "ORDER BY o.release_date DESC, o.id",
-        (buyer, f"{today.isoformat()}T00:00:00Z"),
-    ).fetchall()
+    rows = offer_store.released_for_buyer(connection, buyer, f"{today.isoformat()}T00:00:00Z")
     return [_buyer_view(row["account"], json.loads(row["details"])) for row in rows]
 
 
@@ -107,30 +104,24 @@ def accept(
         )
     if purchase_order is not None and not 1 <= len(purchase_order) <= 64:
         raise ValidationException("A purchase order number must be 1 to 64 characters")
-    product = StoreCatalog(connection).product(details["ProductId"])
+    product = catalog_store.product(connection, details["ProductId"])
     start, end = _agreement_period(details, now)
-    agreement_id = new_agreement_id()
-    connection.execute(
-        "INSERT INTO agreements (id, offer_id, proposer, acceptor, product_id, product_type, "
-        "acceptance_time, start_time, end_time, purchase_order, terms, renews) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            agreement_id,
-            offer_id,
-            offer.account,
-            buyer,
-            details["ProductId"],
-            product.product_type if product else "SaaSProduct",
-            now,
-            start,
-            end,
-            purchase_order,
-            json.dumps(details.get("Terms", [])),
-            int(any(t.get("Type") == "RenewalTerm" for t in details.get("Terms", []))),
-        ),
+    terms = details.get("Terms", [])
+    agreement = store.NewAgreement(
+        id=new_agreement_id(),
+        offer_id=offer_id,
+        proposer=offer.account,
+        acceptor=buyer,
+        product_id=details["ProductId"],
+        product_type=product.product_type if product else "SaaSProduct",
+        acceptance_time=now,
+        start_time=start,
+        end_time=end,
+        purchase_order=purchase_order,
+        terms=terms,
+        renews=any(t.get("Type") == "RenewalTerm" for t in terms),
     )
-    row = connection.execute("SELECT * FROM agreements WHERE id = ?", (agreement_id,)).fetchone()
-    return _describe(row, now)
+    return _describe(store.insert(connection, agreement), now)
 
 
 def _targeted(details: Mapping[str, Any]) -> list[str]:
@@ -224,10 +215,10 @@ def _visible(
     connection: sqlite3.Connection, account: str, request: Mapping[str, Any]
 ) -> sqlite3.Row:
     agreement_id = checks.required_string(request, "agreementId", max_length=64)
-    row = connection.execute("SELECT * FROM agreements WHERE id = ?", (agreement_id,)).fetchone()
+    row = store.get(connection, agreement_id)
     if row is None or account not in (row["proposer"], row["acceptor"]):
         raise ResourceNotFoundException(f"Agreement {agreement_id} was not found")
-    return cast(sqlite3.Row, row)
+    return row
 
 
 def describe_agreement(
@@ -282,10 +273,7 @@ def search_agreements(
     _check_combination(party, set(filters))
     sort_key, descending = _search_sort(request, party)
     limit = checks.integer(request, "maxResults", 1, 50, 50)
-    column = "proposer" if party == "Proposer" else "acceptor"
-    rows = connection.execute(
-        f"SELECT * FROM agreements WHERE {column} = ? ORDER BY seq", (account,)
-    ).fetchall()
+    rows = store.of_party(connection, "proposer" if party == "Proposer" else "acceptor", account)
     views = [view for view in (_view(r, now) for r in rows) if _matches(view, filters)]
     keyed = sorted(
         ((_sort_value(view, sort_key), seq, view) for seq, view in enumerate(views)),

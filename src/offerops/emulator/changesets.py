@@ -17,7 +17,7 @@ import re
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from offerops.emulator import checks, offers, pagination
 from offerops.emulator.clock import Clock, api_time, parse_api_time, utc_date
@@ -36,8 +36,9 @@ from offerops.emulator.ids import (
     new_offer_id,
     offer_arn,
 )
-from offerops.emulator.products import StoreCatalog
-from offerops.emulator.tags import put_tags
+from offerops.emulator.store import change_sets as store
+from offerops.emulator.store import tags as tag_store
+from offerops.emulator.store.catalog import StoreCatalog
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +64,6 @@ _LIST_FILTERS = frozenset(
     }
 )
 _STATUSES = ("PREPARING", "APPLYING", "SUCCEEDED", "CANCELLED", "FAILED")
-_NOT_TERMINAL = "PREPARING"
-"""Stored status of every non-terminal set; it shows as APPLYING from ``applying_at`` on."""
-_NEVER = 1e18
 
 
 @dataclass(frozen=True)
@@ -139,10 +137,7 @@ class ChangeSets:
     def _replay(
         self, connection: sqlite3.Connection, account: str, token: str, digest: str
     ) -> dict[str, Any] | None:
-        row = connection.execute(
-            "SELECT id, request_hash FROM change_sets WHERE account = ? AND token = ?",
-            (account, token),
-        ).fetchone()
+        row = store.by_token(connection, account, token)
         if row is None:
             return None
         if row["request_hash"] != digest:
@@ -168,30 +163,22 @@ class ChangeSets:
         now = self.clock.now()
         processing = self.processing_seconds + jitter
         change_set_id = new_change_set_id()
-        connection.execute(
-            "INSERT INTO change_sets (id, account, name, intent, status, start_time, applying_at,"
-            " apply_at, server_fault, token, request_hash, changes) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                change_set_id,
-                account,
-                name,
-                intent,
-                _NOT_TERMINAL,
-                now,
-                now + processing / 2,
-                now + processing,
-                int(server_fault),
-                token,
-                digest,
-                json.dumps([change.stored() for change in changes]),
-            ),
+        new = store.NewChangeSet(
+            id=change_set_id,
+            account=account,
+            name=name,
+            intent=intent,
+            start_time=now,
+            applying_at=now + processing / 2,
+            apply_at=now + processing,
+            server_fault=server_fault,
+            token=token,
+            request_hash=digest,
+            changes=[change.stored() for change in changes],
+            entity_ids=targets,
         )
-        connection.executemany(
-            "INSERT INTO change_set_entities (entity_id, change_set_id) VALUES (?, ?)",
-            [(entity_id, change_set_id) for entity_id in targets],
-        )
-        put_tags(connection, change_set_arn(self.region, account, change_set_id), set_tags)
+        store.insert(connection, new)
+        tag_store.put(connection, change_set_arn(self.region, account, change_set_id), set_tags)
         return self._ids(account, change_set_id)
 
     def _ids(self, account: str, change_set_id: str) -> dict[str, Any]:
@@ -228,10 +215,7 @@ class ChangeSets:
             raise ResourceInUseException(
                 f"Change set {row['id']} is {status}; only a PREPARING change set can be cancelled"
             )
-        connection.execute(
-            "UPDATE change_sets SET status = 'CANCELLED', end_time = ? WHERE id = ?",
-            (self.clock.now(), row["id"]),
-        )
+        store.cancel(connection, row["id"], self.clock.now())
         return self._ids(account, row["id"])
 
     def _owned(
@@ -241,18 +225,15 @@ class ChangeSets:
         change_set_id = checks.required_string(
             request, "ChangeSetId", pattern=checks.RESOURCE_ID, max_length=255
         )
-        row = connection.execute(
-            "SELECT * FROM change_sets WHERE id = ? AND account = ? AND start_time >= ?",
-            (change_set_id, account, self.clock.now() - HISTORY_SECONDS),
-        ).fetchone()
+        row = store.owned(connection, change_set_id, account, self.clock.now() - HISTORY_SECONDS)
         if row is None:
             raise ResourceNotFoundException(
                 f"Change set {change_set_id} was not found in account {account}"
             )
-        return cast(sqlite3.Row, row)
+        return row
 
     def _status(self, row: sqlite3.Row) -> str:
-        if row["status"] != _NOT_TERMINAL:
+        if row["status"] != store.NOT_TERMINAL:
             return str(row["status"])
         return "PREPARING" if self.clock.now() < row["applying_at"] else "APPLYING"
 
@@ -269,25 +250,21 @@ class ChangeSets:
         checks.catalog(request)
         limit = checks.integer(request, "MaxResults", 1, 20, 20)
         now = self.clock.now()
-        where, params = self._list_filters(request, now)
+        filters = self._list_filters(request, now)
         column, descending = _list_sort(request)
         fingerprint = pagination.fingerprint(
             {"filters": request.get("FilterList"), "sort": [column, descending]}
         )
+        after = None
         if request.get("NextToken") is not None:
             value, seq = pagination.decode(request["NextToken"], fingerprint)
-            op = "<" if descending else ">"
-            where.append(f"({column} {op} ? OR ({column} = ? AND seq {op} ?))")
-            params += [value, value, seq]
-        direction = "DESC" if descending else "ASC"
-        rows = connection.execute(
-            f"SELECT *, COALESCE(end_time, {_NEVER}) AS end_key FROM change_sets "
-            f"WHERE account = ? AND start_time >= ? {''.join(' AND ' + w for w in where)} "
-            f"ORDER BY {column} {direction}, seq {direction} LIMIT ?",
-            [account, now - HISTORY_SECONDS, *params, limit + 1],
-        ).fetchall()
+            after = (value, seq)
+        query = store.ChangeSetPage(
+            now - HISTORY_SECONDS, filters, column, descending, after, limit
+        )
+        rows = store.page(connection, account, query)
         page = rows[:limit]
-        entity_ids = _entity_ids(connection, [row["id"] for row in page])
+        entity_ids = store.entity_ids(connection, [row["id"] for row in page])
         result: dict[str, Any] = {
             "ChangeSetSummaryList": [self._list_item(row, entity_ids) for row in page]
         }
@@ -308,9 +285,8 @@ class ChangeSets:
         }
         return {key: value for key, value in item.items() if value is not None}
 
-    def _list_filters(self, request: Mapping[str, Any], now: float) -> tuple[list[str], list[Any]]:
-        where: list[str] = []
-        params: list[Any] = []
+    def _list_filters(self, request: Mapping[str, Any], now: float) -> list[store.ChangeSetFilter]:
+        found: list[store.ChangeSetFilter] = []
         for index, entry in enumerate(checks.items(request, "FilterList", 0, 8)):
             member = f"FilterList.{index + 1}"
             item = checks.mapping(entry, member)
@@ -321,45 +297,36 @@ class ChangeSets:
                     f"{', '.join(sorted(_LIST_FILTERS))}"
                 )
             values = checks.items(item, "ValueList", 1, 10)
-            condition, values = _list_filter(str(name), values, f"{member}.ValueList", now)
-            where.append(condition)
-            params += values
-        return where, params
+            found.append(_list_filter(str(name), values, f"{member}.ValueList", now))
+        return found
 
     # --- processing ----------------------------------------------------------------------------
 
     def has_due(self, connection: sqlite3.Connection) -> bool:
         """Whether a set is waiting to be processed (a cheap indexed read)."""
-        row = connection.execute(
-            "SELECT 1 FROM change_sets WHERE status = ? AND apply_at <= ? LIMIT 1",
-            (_NOT_TERMINAL, self.clock.now()),
-        ).fetchone()
-        return row is not None
+        return store.has_due(connection, self.clock.now())
 
     def process_due(self, connection: sqlite3.Connection) -> None:
         """Validate and apply (or fail) every set whose processing time has come, oldest first."""
-        rows = connection.execute(
-            "SELECT * FROM change_sets WHERE status = ? AND apply_at <= ? ORDER BY apply_at, seq",
-            (_NOT_TERMINAL, self.clock.now()),
-        ).fetchall()
-        for row in rows:
+        for row in store.due(connection, self.clock.now()):
             _process_contained(connection, row, self.region)
 
 
 def _process_contained(connection: sqlite3.Connection, row: sqlite3.Row, region: str) -> None:
     """Process one set; an emulator bug fails that set (SERVER_FAULT) instead of wedging all."""
-    connection.execute("SAVEPOINT change_set")
     try:
-        _Processing(connection, row, region).run()
+        with store.savepoint(connection):
+            _Processing(connection, row, region).run()
     except Exception:
         log.exception("emulator bug while processing change set %s", row["id"])
-        connection.execute("ROLLBACK TO change_set")
-        connection.execute(
-            "UPDATE change_sets SET status = 'FAILED', end_time = ?, failure_code = "
-            "'SERVER_FAULT', failure_description = ? WHERE id = ?",
-            (row["apply_at"], "internal error in the emulator; nothing was applied", row["id"]),
+        store.finish(
+            connection,
+            row["id"],
+            status="FAILED",
+            when=row["apply_at"],
+            code="SERVER_FAULT",
+            description="internal error in the emulator; nothing was applied",
         )
-    connection.execute("RELEASE change_set")
 
 
 class _Processing:
@@ -454,19 +421,19 @@ class _Processing:
                 entity_id, revisions[entity_id]
             )
             if change["created"]:
-                self.connection.execute(
-                    "INSERT OR IGNORE INTO change_set_entities (entity_id, change_set_id) "
-                    "VALUES (?, ?)",
-                    (entity_id, self.row["id"]),
-                )
+                store.add_created_entity(self.connection, self.row["id"], entity_id)
                 arn = offer_arn(self.region, self.account, entity_id)
-                put_tags(self.connection, arn, [tuple(pair) for pair in change["tags"]])
+                tag_store.put(self.connection, arn, [tuple(pair) for pair in change["tags"]])
 
     def _finish(self, status: str, code: str | None = None, description: str | None = None) -> None:
-        self.connection.execute(
-            "UPDATE change_sets SET status = ?, end_time = ?, failure_code = ?, "
-            "failure_description = ?, changes = ? WHERE id = ?",
-            (status, self.when, code, description, json.dumps(self.changes), self.row["id"]),
+        store.finish(
+            self.connection,
+            self.row["id"],
+            status=status,
+            when=self.when,
+            code=code,
+            description=description,
+            changes=self.changes,
         )
 
 
@@ -613,15 +580,8 @@ def _require_owned(connection: sqlite3.Connection, account: str, entity_ids: lis
 
 
 def _require_unlocked(connection: sqlite3.Connection, entity_ids: list[str]) -> None:
-    if not entity_ids:
-        return
-    marks = ",".join("?" * len(entity_ids))
-    row = connection.execute(
-        "SELECT e.entity_id, c.id FROM change_set_entities e "
-        "JOIN change_sets c ON c.id = e.change_set_id "
-        f"WHERE e.entity_id IN ({marks}) AND c.status = ? LIMIT 1",
-        [*entity_ids, _NOT_TERMINAL],
-    ).fetchone()
+    """No running set may hold any of the entities (docs/emulator.md, "Locks")."""
+    row = store.lock_holder(connection, entity_ids)
     if row is not None:
         raise ResourceInUseException(
             f"Entity {row['entity_id']} is in use by change set {row['id']}, which has not "
@@ -636,21 +596,6 @@ def _summary(change: Mapping[str, Any]) -> dict[str, Any]:
     return {**change["echo"], "ErrorDetailList": change["errors"]}
 
 
-def _entity_ids(connection: sqlite3.Connection, change_set_ids: list[str]) -> dict[str, list[str]]:
-    if not change_set_ids:
-        return {}
-    marks = ",".join("?" * len(change_set_ids))
-    rows = connection.execute(
-        "SELECT change_set_id, entity_id FROM change_set_entities "
-        f"WHERE change_set_id IN ({marks}) ORDER BY entity_id",
-        change_set_ids,
-    )
-    found: dict[str, list[str]] = {}
-    for row in rows:
-        found.setdefault(row["change_set_id"], []).append(row["entity_id"])
-    return found
-
-
 def _list_sort(request: Mapping[str, Any]) -> tuple[str, bool]:
     """(column, descending); default: StartTime, newest first."""
     sort = request.get("Sort")
@@ -661,44 +606,24 @@ def _list_sort(request: Mapping[str, Any]) -> tuple[str, bool]:
     order = checks.one_of(
         sort.get("SortOrder", "ASCENDING"), "Sort.SortOrder", ("ASCENDING", "DESCENDING")
     )
-    return ("start_time" if by == "StartTime" else "end_key"), order == "DESCENDING"
+    return store.SORT_COLUMNS[by], order == "DESCENDING"
 
 
-def _list_filter(name: str, values: list[Any], member: str, now: float) -> tuple[str, list[Any]]:
-    marks = ",".join("?" * len(values))
+def _list_filter(name: str, values: list[Any], member: str, now: float) -> store.ChangeSetFilter:
+    """One FilterList entry as a store filter (values are ORed, filters ANDed)."""
     if name == "ChangeSetName":
-        return f"name IN ({marks})", values
+        return store.NamedAnyOf(values)
     if name == "EntityId":
-        return (
-            "EXISTS (SELECT 1 FROM change_set_entities e WHERE e.change_set_id = change_sets.id "
-            f"AND e.entity_id IN ({marks}))",
-            values,
-        )
+        return store.TouchesAnyOf(values)
     if name == "Status":
-        return _status_filter(values, member, now)
+        statuses = [checks.one_of(value, member, _STATUSES) for value in values]
+        return store.StatusAnyOf(statuses, now)
     if len(values) != 1:
         raise ValidationException(f"{member} of {name} takes exactly one timestamp")
     instant = _instant(values[0], member)
-    column = "start_time" if name.endswith("StartTime") else "end_time"
-    op = "<=" if name.startswith("Before") else ">="
-    return f"({column} IS NOT NULL AND {column} {op} ?)", [instant]
-
-
-def _status_filter(values: list[Any], member: str, now: float) -> tuple[str, list[Any]]:
-    conditions: list[str] = []
-    params: list[Any] = []
-    for value in values:
-        status = checks.one_of(value, member, _STATUSES)
-        if status == "PREPARING":
-            conditions.append("(status = 'PREPARING' AND applying_at > ?)")
-            params.append(now)
-        elif status == "APPLYING":
-            conditions.append("(status = 'PREPARING' AND applying_at <= ?)")
-            params.append(now)
-        else:
-            conditions.append("status = ?")
-            params.append(status)
-    return "(" + " OR ".join(conditions) + ")", params
+    return store.TimeBound(
+        "start" if name.endswith("StartTime") else "end", name.startswith("Before"), instant
+    )
 
 
 def _instant(value: Any, member: str) -> float:

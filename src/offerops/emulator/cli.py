@@ -26,13 +26,13 @@ import click
 
 from offerops.emulator import urls
 from offerops.emulator.accounts import DEFAULT_SELLER_ACCOUNT
+from offerops.repo import CONFIG_NAME, OFFERS_DIR
 
 if TYPE_CHECKING:
     from offerops.emulator.faults import FaultConfig
     from offerops.emulator.server import EmulatorHTTPServer
     from offerops.model.config import Config
 
-CONFIG_NAME = "offerops.yaml"
 DEFAULT_DB = ".offerops/marketplace.sqlite"
 
 
@@ -46,34 +46,38 @@ class EmulatorCommandError(click.ClickException):
 
 
 def load_config(path: Path) -> Config:
-    """offerops.yaml as a :class:`Config` (to be swapped for the repository loader)."""
-    from pydantic import ValidationError
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+    """offerops.yaml as a :class:`Config`, read as lint reads it; a problem is one line, exit 1.
 
-    from offerops.model.config import Config
+    The loader is :func:`offerops.emulator.seeding.load_config` (the linter's YAML loader and
+    the config model); the main CLI and the reconciler's tests import it from here too.
+    """
+    from offerops.emulator.seeding import load_config as read_config
+    from offerops.errors import ConfigError
 
     try:
-        data = YAML(typ="safe", pure=False).load(path.read_text(encoding="utf-8"))
-        return Config.model_validate(data)
-    except OSError as error:
-        raise EmulatorCommandError(f"cannot read {path}: {error.strerror}") from None
-    except YAMLError as error:
-        raise EmulatorCommandError(f"{path} is not valid YAML: {error}") from None
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise EmulatorCommandError(
-            f"{path}: {where}: {first['msg']} (run `offerops lint` for every problem)"
-        ) from None
+        return read_config(path)
+    except ConfigError as error:
+        hint = f" ({error.hint})" if error.hint else ""
+        raise EmulatorCommandError(f"{error.message}{hint}") from None
+
+
+def resale_authorizations(offers: Path, config: Config) -> dict[str, tuple[str, str]]:
+    """The resale authorizations the CPPOs under ``offers`` name (see
+    :func:`offerops.emulator.seeding.resale_authorizations`; kept here for its importers)."""
+    from offerops.emulator.seeding import resale_authorizations as named
+
+    return named(offers, config)
 
 
 def _find_config(start: Path) -> Path | None:
-    start = start.resolve()
-    for directory in (start, *start.parents):
-        if (directory / CONFIG_NAME).is_file():
-            return directory / CONFIG_NAME
-    return None
+    """The nearest offerops.yaml at or above ``start`` (the repository's root finder), or None."""
+    from offerops.errors import ConfigError
+    from offerops.repo import find_root
+
+    try:
+        return find_root(start) / CONFIG_NAME
+    except ConfigError:
+        return None
 
 
 def _root_option() -> Path | None:
@@ -374,7 +378,7 @@ def seed(db: Path | None, config_path: Path | None) -> None:
     config = load_config(path)
     seller = config.seller.accountId
     owners = products_by_owner(config)
-    authorizations = resale_authorizations(path.parent / "offers", config)
+    authorizations = resale_authorizations(path.parent / OFFERS_DIR, config)
     with _local(db or path.parent / config.backend.path) as market, _backend_errors():
         seed_repository(market, config, authorizations)
     for owner, products in sorted(owners.items()):
@@ -383,32 +387,6 @@ def seed(db: Path | None, config_path: Path | None) -> None:
         click.echo(f"seeded {len(products)} {noun} for {owner}: {names}")
     for authorization_id, (isv, _product_id) in sorted(authorizations.items()):
         click.echo(f"shared resale authorization {authorization_id} from {isv} with {seller}")
-
-
-def resale_authorizations(offers: Path, config: Config) -> dict[str, tuple[str, str]]:
-    """``{authorization id: (ISV account, product id)}`` named by the CPPOs under ``offers``.
-
-    Best effort: files that do not parse are lint's business, not the emulator's.
-    """
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
-    found: dict[str, tuple[str, str]] = {}
-    yaml = YAML(typ="safe", pure=False)
-    for path in sorted([*offers.rglob("*.yaml"), *offers.rglob("*.yml")]):
-        try:
-            document = yaml.load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, YAMLError):
-            continue
-        spec = document.get("spec") if isinstance(document, dict) else None
-        if not isinstance(spec, dict) or not isinstance(spec.get("channel"), dict):
-            continue
-        channel = spec["channel"]
-        product = config.products.get(str(spec.get("product")))
-        authorization = channel.get("resaleAuthorization")
-        if product and product.manufacturerAccountId and isinstance(authorization, str):
-            found[authorization] = (product.manufacturerAccountId, product.id)
-    return found
 
 
 @emulator_group.command()

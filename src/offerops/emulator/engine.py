@@ -26,8 +26,8 @@ from offerops.emulator.changesets import ChangeSets
 from offerops.emulator.clock import Clock, ManualClock, SystemClock
 from offerops.emulator.faults import FaultConfig, Faults
 from offerops.emulator.ids import new_resale_authorization_id
-from offerops.emulator.offers import ResaleAuthorization
 from offerops.emulator.store import Store
+from offerops.emulator.store.catalog import ResaleAuthorization
 
 Handler = Callable[[sqlite3.Connection, str, Mapping[str, Any]], dict[str, Any]]
 

@@ -3,17 +3,16 @@
 DescribeEntity, BatchDescribeEntities and ListEntities for ``Offer``. An account sees only the
 offers it owns: another account's offer is reported exactly like one that does not exist.
 
-ListEntities pages with a keyset (the sort column and the id of the last item), and every sort
-column has an ``(account, column, id)`` index, so a page costs the same on the first and the
-200th page of a 10,000-offer catalog.
+ListEntities pages with a keyset (the sort column and the id of the last item); the request is
+validated here and turned into store filters, and :mod:`offerops.emulator.store.offers` holds the
+SQL.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 from offerops.emulator import checks, pagination
@@ -25,6 +24,8 @@ from offerops.emulator.exceptions import (
 )
 from offerops.emulator.ids import OFFER_ENTITY_TYPE, entity_identifier, offer_arn
 from offerops.emulator.offers import Document, buyer_accounts, rule, targeting_kinds
+from offerops.emulator.store import offers as offer_store
+from offerops.emulator.store.offers import OfferRow
 
 ENTITY_TYPES_NOT_EMULATED = frozenset(
     {
@@ -42,35 +43,14 @@ ENTITY_TYPES_NOT_EMULATED = frozenset(
     }
 )
 
-SORT_COLUMNS: Mapping[str, str] = {
-    "EntityId": "id",
-    "Name": "name",
-    "ProductId": "product_id",
-    "ResaleAuthorizationId": "resale_authorization_id",
-    "ReleaseDate": "release_date",
-    "AvailabilityEndDate": "availability_end",
-    "BuyerAccounts": "buyer_accounts",
-    "State": "state",
-    "Targeting": "targeting",
-    "LastModifiedDate": "last_modified",
-    # Attributes no emulated offer has: sorting by them is sorting by id.
-    "OfferSetId": "id",
-    "TargetAgreementId": "id",
-    "TargetAgreementIntent": "id",
-    "CreatedBySource": "id",
+_VALUE_LIST_FILTERS: Mapping[str, int] = {
+    "EntityId": 10,
+    "ProductId": 10,
+    "ResaleAuthorizationId": 10,
+    "State": 2,
 }
-
-_VALUE_LIST_FILTERS: Mapping[str, tuple[str, int]] = {
-    "EntityId": ("id", 10),
-    "ProductId": ("product_id", 10),
-    "ResaleAuthorizationId": ("resale_authorization_id", 10),
-    "State": ("state", 2),
-}
-_DATE_RANGE_FILTERS: Mapping[str, str] = {
-    "ReleaseDate": "release_date",
-    "AvailabilityEndDate": "availability_end",
-    "LastModifiedDate": "last_modified",
-}
+"""Filters that take a ValueList, with the most values each takes."""
+_DATE_RANGE_FILTERS = frozenset({"ReleaseDate", "AvailabilityEndDate", "LastModifiedDate"})
 _ABSENT_ATTRIBUTE_FILTERS: Mapping[str, int] = {
     "OfferSetId": 10,
     "TargetAgreementId": 10,
@@ -99,30 +79,9 @@ _LIST_MEMBERS = frozenset(
 # --- rows --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class OfferRow:
-    """One offer as stored: its owner, revision and DetailsDocument."""
-
-    id: str
-    account: str
-    revision: int
-    last_modified: str
-    details: Document
-
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> OfferRow:
-        return cls(
-            row["id"],
-            row["account"],
-            row["revision"],
-            row["last_modified"],
-            json.loads(row["details"]),
-        )
-
-
 def load_offer(connection: sqlite3.Connection, offer_id: str) -> OfferRow | None:
-    row = connection.execute("SELECT * FROM offers WHERE id = ?", (offer_id,)).fetchone()
-    return OfferRow.from_row(row) if row else None
+    """The offer with this id, whoever owns it."""
+    return offer_store.load(connection, offer_id)
 
 
 def owned_offer(connection: sqlite3.Connection, account: str, offer_id: str) -> OfferRow | None:
@@ -136,33 +95,22 @@ def save_offer(
 ) -> None:
     """Insert or replace an offer with its indexed columns derived from ``details``."""
     availability = (rule(details, "AvailabilityRule") or {}).get("AvailabilityEndDate")
-    release = details.get("ReleaseDate")
-    buyers = buyer_accounts(details)
-    connection.execute(
-        "INSERT OR REPLACE INTO offers (id, account, revision, name, product_id, "
-        "resale_authorization_id, state, release_date, availability_end, buyer_accounts, "
-        "targeting, last_modified, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            details["Id"],
-            account,
-            revision,
-            details.get("Name"),
-            details["ProductId"],
-            details.get("ResaleAuthorizationId"),
-            details["State"],
-            _api_from_details(release),
-            _api_from_details(availability),
-            ",".join(buyers),
-            ",".join(targeting_kinds(details)),
-            api_time(when),
-            json.dumps(_ordered(details), separators=(",", ":")),
-        ),
+    record = offer_store.OfferRecord(
+        id=details["Id"],
+        account=account,
+        revision=revision,
+        name=details.get("Name"),
+        product_id=details["ProductId"],
+        resale_authorization_id=details.get("ResaleAuthorizationId"),
+        state=details["State"],
+        release_date=_api_from_details(details.get("ReleaseDate")),
+        availability_end=_api_from_details(availability),
+        buyers=buyer_accounts(details),
+        targeting=targeting_kinds(details),
+        last_modified=api_time(when),
+        details=_ordered(details),
     )
-    connection.execute("DELETE FROM offer_buyers WHERE offer_id = ?", (details["Id"],))
-    connection.executemany(
-        "INSERT INTO offer_buyers (buyer, offer_id) VALUES (?, ?)",
-        [(buyer, details["Id"]) for buyer in buyers],
-    )
+    offer_store.save(connection, record)
 
 
 _DETAILS_ORDER = (
@@ -266,7 +214,7 @@ def batch_describe_entities(
         wanted.append(
             checks.required_string(item, "EntityId", pattern=checks.ENTITY_ID, max_length=255)
         )
-    rows = _offers_by_id(connection, wanted)
+    rows = offer_store.load_many(connection, wanted)
     details: dict[str, Any] = {}
     errors: dict[str, Any] = {}
     for entity_id in wanted:
@@ -279,12 +227,6 @@ def batch_describe_entities(
         else:
             details[entity_id] = _entity_detail(offer, region)
     return {"EntityDetails": details, "Errors": errors}
-
-
-def _offers_by_id(connection: sqlite3.Connection, ids: Sequence[str]) -> dict[str, OfferRow]:
-    marks = ",".join("?" * len(ids))
-    rows = connection.execute(f"SELECT * FROM offers WHERE id IN ({marks})", list(ids))
-    return {row["id"]: OfferRow.from_row(row) for row in rows}
 
 
 def list_entities(
@@ -304,25 +246,19 @@ def list_entities(
             "FilterList is not supported for the Offer entity type; use "
             "EntityTypeFilters.OfferFilters"
         )
-    where, params = _offer_filters(request.get("EntityTypeFilters"))
+    filters = _offer_filters(request.get("EntityTypeFilters"))
     column, descending = _offer_sort(request)
     query = {"filters": request.get("EntityTypeFilters"), "sort": [column, descending]}
     fingerprint = pagination.fingerprint({**query, "owner": ownership})
+    after = None
     if request.get("NextToken") is not None:
-        after = pagination.decode(request["NextToken"], fingerprint)
-        where, params = (
-            [*where, _after(column, descending)],
-            [*params, after[0], after[0], after[1]],
-        )
+        token = pagination.decode(request["NextToken"], fingerprint)
+        after = (token[0], token[1])
     if ownership == "SHARED":
         # Offers are never shared with another account through AWS RAM.
         return {"EntitySummaryList": []}
-    direction = "DESC" if descending else "ASC"
-    sql = (
-        f"SELECT * FROM offers WHERE account = ? {''.join(' AND ' + w for w in where)} "
-        f"ORDER BY COALESCE({column}, '') {direction}, id {direction} LIMIT ?"
-    )
-    rows = connection.execute(sql, [account, *params, limit + 1]).fetchall()
+    page = offer_store.OfferPage(filters, column, descending, after, limit)
+    rows = offer_store.page(connection, account, page)
     result: dict[str, Any] = {"EntitySummaryList": [_summary(r, region) for r in rows[:limit]]}
     if len(rows) > limit:
         last = rows[limit - 1]
@@ -340,12 +276,6 @@ def _offer_type_only(entity_type: str) -> None:
     raise ValidationException(f"EntityType {entity_type} is not a known entity type")
 
 
-def _after(column: str, descending: bool) -> str:
-    """The keyset condition: strictly after the last (sort value, id) returned."""
-    op = "<" if descending else ">"
-    return f"(COALESCE({column}, '') {op} ? OR (COALESCE({column}, '') = ? AND id {op} ?))"
-
-
 def _offer_sort(request: Mapping[str, Any]) -> tuple[str, bool]:
     """(column, descending) from EntityTypeSort.OfferSort or Sort; default EntityId ascending."""
     sort: Any = request.get("Sort")
@@ -361,17 +291,19 @@ def _offer_sort(request: Mapping[str, Any]) -> tuple[str, bool]:
     if sort is None:
         return "id", False
     sort = checks.mapping(sort, member)
-    by = checks.one_of(sort.get("SortBy", "EntityId"), f"{member}.SortBy", tuple(SORT_COLUMNS))
+    by = checks.one_of(
+        sort.get("SortBy", "EntityId"), f"{member}.SortBy", tuple(offer_store.SORT_COLUMNS)
+    )
     order = checks.one_of(
         sort.get("SortOrder", "ASCENDING"), f"{member}.SortOrder", ("ASCENDING", "DESCENDING")
     )
-    return SORT_COLUMNS[by], order == "DESCENDING"
+    return offer_store.SORT_COLUMNS[by], order == "DESCENDING"
 
 
-def _offer_filters(raw: Any) -> tuple[list[str], list[Any]]:
-    """SQL conditions (ANDed) and their parameters for EntityTypeFilters.OfferFilters."""
+def _offer_filters(raw: Any) -> list[offer_store.OfferFilter]:
+    """EntityTypeFilters.OfferFilters as store filters (ANDed), in the order given."""
     if raw is None:
-        return [], []
+        return []
     typed = checks.mapping(raw, "EntityTypeFilters")
     if set(typed) != {"OfferFilters"}:
         raise ValidationException("EntityTypeFilters for EntityType Offer must be OfferFilters")
@@ -382,37 +314,29 @@ def _offer_filters(raw: Any) -> tuple[list[str], list[Any]]:
             f"Unknown OfferFilters {', '.join(unknown)}; "
             f"supported: {', '.join(sorted(OFFER_FILTERS))}"
         )
-    where: list[str] = []
-    params: list[Any] = []
+    found: list[offer_store.OfferFilter] = []
     for name, value in filters.items():
         member = f"EntityTypeFilters.OfferFilters.{name}"
-        condition, values = _offer_filter(name, checks.mapping(value, member), member)
-        where.append(condition)
-        params.extend(values)
-    return where, params
+        found.append(_offer_filter(name, checks.mapping(value, member), member))
+    return found
 
 
-def _offer_filter(name: str, value: Mapping[str, Any], member: str) -> tuple[str, list[Any]]:
+def _offer_filter(name: str, value: Mapping[str, Any], member: str) -> offer_store.OfferFilter:
     if name in _VALUE_LIST_FILTERS:
-        column, most = _VALUE_LIST_FILTERS[name]
-        values = _value_list(value, member, most)
-        return f"{column} IN ({','.join('?' * len(values))})", values
+        return offer_store.AnyOf(name, _value_list(value, member, _VALUE_LIST_FILTERS[name]))
     if name in _DATE_RANGE_FILTERS:
-        return _date_range(_DATE_RANGE_FILTERS[name], value, member)
+        return _date_range(name, value, member)
     if name in _ABSENT_ATTRIBUTE_FILTERS:
         _value_list(value, member, _ABSENT_ATTRIBUTE_FILTERS[name])
-        return "0", []
+        return offer_store.Always(False)
     if name == "CreatedBySource":
-        values = _value_list(value, member, 2)
-        return ("1" if "Seller" in values else "0"), []
+        # Every emulated offer is created by the seller.
+        return offer_store.Always("Seller" in _value_list(value, member, 2))
     if name == "Targeting":
-        values = _value_list(value, member, 4)
-        return "(" + " OR ".join("instr(',' || targeting || ',', ?) > 0" for _ in values) + ")", [
-            f",{v}," for v in values
-        ]
+        return offer_store.TargetedBy(_value_list(value, member, 4))
     if name == "BuyerAccounts":
-        return _wildcard("buyer_accounts", value, member, allow_list=False)
-    return _wildcard("name", value, member, allow_list=True)
+        return _wildcard("BuyerAccounts", value, member, allow_list=False)
+    return _wildcard("Name", value, member, allow_list=True)
 
 
 def _value_list(value: Mapping[str, Any], member: str, most: int) -> list[Any]:
@@ -425,32 +349,31 @@ def _value_list(value: Mapping[str, Any], member: str, most: int) -> list[Any]:
 
 
 def _wildcard(
-    column: str, value: Mapping[str, Any], member: str, *, allow_list: bool
-) -> tuple[str, list[Any]]:
-    """WildCardValue: a case-insensitive substring match; ValueList (Name): exact values."""
+    attribute: str, value: Mapping[str, Any], member: str, *, allow_list: bool
+) -> offer_store.OfferFilter:
+    """WildCardValue: a case-insensitive substring match (the real matching rule is
+    unconfirmed); ValueList (Name only): exact values."""
     allowed = {"WildCardValue", "ValueList"} if allow_list else {"WildCardValue"}
     if len(value) != 1 or not set(value) <= allowed:
         raise ValidationException(f"{member} takes exactly one of {', '.join(sorted(allowed))}")
     if "ValueList" in value:
-        values = _value_list(value, member, 10)
-        return f"{column} IN ({','.join('?' * len(values))})", values
+        return offer_store.AnyOf(attribute, _value_list(value, member, 10))
     pattern = value["WildCardValue"]
     if not isinstance(pattern, str) or not 1 <= len(pattern) <= 255:
         raise ValidationException(f"{member}.WildCardValue must be 1 to 255 characters")
-    escaped = pattern.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"{column} LIKE ? ESCAPE '\\'", [f"%{escaped}%"]
+    return offer_store.Contains(attribute, pattern)
 
 
-def _date_range(column: str, value: Mapping[str, Any], member: str) -> tuple[str, list[Any]]:
+def _date_range(attribute: str, value: Mapping[str, Any], member: str) -> offer_store.Between:
+    """An inclusive DateRange of DateTimeISO8601 bounds."""
     if set(value) != {"DateRange"}:
         raise ValidationException(f"{member} takes a DateRange")
     bounds = checks.mapping(value["DateRange"], f"{member}.DateRange")
     if not bounds or not set(bounds) <= {"AfterValue", "BeforeValue"}:
         raise ValidationException(f"{member}.DateRange takes AfterValue and/or BeforeValue")
-    conditions: list[str] = []
-    params: list[Any] = []
-    for bound, op in (("AfterValue", ">="), ("BeforeValue", "<=")):
-        if bound in bounds:
-            params.append(checks.api_time(bounds[bound], f"{member}.DateRange.{bound}"))
-            conditions.append(f"{column} {op} ?")
-    return "(" + " AND ".join(conditions) + ")", params
+    after = before = None
+    if "AfterValue" in bounds:
+        after = checks.api_time(bounds["AfterValue"], f"{member}.DateRange.AfterValue")
+    if "BeforeValue" in bounds:
+        before = checks.api_time(bounds["BeforeValue"], f"{member}.DateRange.BeforeValue")
+    return offer_store.Between(attribute, after, before)

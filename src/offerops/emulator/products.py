@@ -7,13 +7,14 @@ CreateResaleAuthorization...); the emulator only needs them to exist, so they ar
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 from offerops.emulator.exceptions import ValidationException
-from offerops.emulator.offers import ENTITLED, METERED, Product, ResaleAuthorization
+from offerops.emulator.offers import ENTITLED, METERED
+from offerops.emulator.store import catalog as store
+from offerops.emulator.store.catalog import Product, ResaleAuthorization
 
 PRODUCT_TYPES: Mapping[str, str] = {
     "saas": "SaaSProduct",
@@ -52,67 +53,26 @@ class ProductLike(Protocol):
     def dimensions(self) -> Iterable[DimensionLike]: ...
 
 
-class StoreCatalog:
-    """:class:`offerops.emulator.offers.Catalog` on an open connection."""
-
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self._connection = connection
-
-    def product(self, product_id: str) -> Product | None:
-        row = self._connection.execute(
-            "SELECT * FROM products WHERE product_id = ?", (product_id,)
-        ).fetchone()
-        if row is None:
-            return None
-        return Product(
-            row["product_id"],
-            row["account"],
-            row["product_type"],
-            row["name"],
-            json.loads(row["dimensions"]),
-        )
-
-    def resale_authorization(self, authorization_id: str) -> ResaleAuthorization | None:
-        row = self._connection.execute(
-            "SELECT * FROM resale_authorizations WHERE id = ?", (authorization_id,)
-        ).fetchone()
-        if row is None:
-            return None
-        return ResaleAuthorization(
-            row["id"],
-            row["isv_account"],
-            row["reseller_account"],
-            row["product_id"],
-            row["name"],
-            row["status"],
-        )
-
-
 def seed_products(
     connection: sqlite3.Connection, account: str, products: Iterable[ProductLike]
 ) -> list[str]:
     """Create or update products owned by ``account``; returns their ids."""
     seeded: list[str] = []
     for product in products:
-        owner = connection.execute(
-            "SELECT account FROM products WHERE product_id = ?", (product.id,)
-        ).fetchone()
-        if owner is not None and owner["account"] != account:
+        owner = store.product(connection, product.id)
+        if owner is not None and owner.account != account:
             raise ValidationException(
-                f"product {product.id} already belongs to account {owner['account']}"
+                f"product {product.id} already belongs to account {owner.account}"
             )
         dimensions = {d.key: METERED if d.usage else ENTITLED for d in product.dimensions}
-        connection.execute(
-            "INSERT OR REPLACE INTO products (product_id, account, product_type, name, dimensions)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (
-                product.id,
-                account,
-                PRODUCT_TYPES.get(product.type, product.type),
-                product.name,
-                json.dumps(dimensions),
-            ),
+        record = Product(
+            product.id,
+            account,
+            PRODUCT_TYPES.get(product.type, product.type),
+            product.name,
+            dimensions,
         )
+        store.save_product(connection, record)
         seeded.append(product.id)
     return seeded
 
@@ -122,21 +82,10 @@ def seed_resale_authorization(
     authorization: ResaleAuthorization,
 ) -> None:
     """Create or update an Active resale authorization of a product the ISV owns."""
-    product = StoreCatalog(connection).product(authorization.product_id)
+    product = store.product(connection, authorization.product_id)
     if product is None or product.account != authorization.isv_account:
         raise ValidationException(
             f"product {authorization.product_id} is not seeded for account "
             f"{authorization.isv_account}; seed it before authorizing a reseller"
         )
-    connection.execute(
-        "INSERT OR REPLACE INTO resale_authorizations (id, isv_account, reseller_account, "
-        "product_id, name, status) VALUES (?, ?, ?, ?, ?, ?)",
-        (
-            authorization.id,
-            authorization.isv_account,
-            authorization.reseller_account,
-            authorization.product_id,
-            authorization.name,
-            authorization.status,
-        ),
-    )
+    store.save_resale_authorization(connection, authorization)

@@ -17,7 +17,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from offerops.fileio import FileTooLarge, NotRegularFile, OutsideRepository, read_inside
 from offerops.gitops.gitrepo import GitView, open_view, posix
+from offerops.model.limits import MAX_OFFER_FILE_BYTES
 from offerops.repo import CONFIG_NAME, OFFER_SUFFIXES, OFFERS_DIR, offer_relpaths
 from offerops.source.loader import load_file, parse_text
 
@@ -70,7 +72,7 @@ def changed_since(root: Path, ref: str) -> ChangeSet:
         base = view.base
     current_offers = set(offer_relpaths(root))
     changes = _classify(entries, current_offers, ref, base)
-    config_now = _config_data(_read(root / CONFIG_NAME))
+    config_now = _config_data(_read(root, CONFIG_NAME))
     aliases, accounts, wide = _config_changes(config_before, config_now)
     changes = replace(changes, changed_aliases=aliases, changed_accounts=accounts, config_wide=wide)
     return _with_selection(changes, root, current_offers)
@@ -154,10 +156,12 @@ def _classify(
     )
 
 
-def _read(path: Path) -> bytes | None:
+def _read(root: Path, relpath: str) -> bytes | None:
+    """A file of the working tree, or None when it cannot be read as an offer-sized regular file
+    inside the repository (lint reports why; this only decides what to lint)."""
     try:
-        return path.read_bytes()
-    except OSError:
+        return read_inside(root, relpath, MAX_OFFER_FILE_BYTES)
+    except (OSError, OutsideRepository, NotRegularFile, FileTooLarge):
         return None
 
 
@@ -213,16 +217,16 @@ def _with_selection(changes: ChangeSet, root: Path, current: set[str]) -> Change
         documents = {posix(path) for path in changes.changed_files}
         names = changes.changed_aliases | changes.changed_accounts
         candidates = current - direct if names or documents else set()
-        selected = {path for path in candidates if _references(root / path, path, names, documents)}
+        selected = {path for path in candidates if _references(root, path, names, documents)}
     to_lint = frozenset((direct | selected) & current)
     return replace(changes, to_lint=to_lint)
 
 
-def _references(file: Path, path: str, names: frozenset[str], documents: set[str]) -> bool:
+def _references(root: Path, path: str, names: frozenset[str], documents: set[str]) -> bool:
     """Whether the offer names a changed product or buyer, or lists a changed document."""
     if not names and not documents:
         return False
-    document, _ = load_file(file, path)
+    document, _ = load_file(root / path, path, root)
     spec = document.data.get("spec") if document and isinstance(document.data, dict) else None
     if not isinstance(spec, dict):
         return False

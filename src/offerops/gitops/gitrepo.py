@@ -35,16 +35,20 @@ class GitView:
             return None
         return toplevel_path[len(self.prefix) :]
 
-    def read_at_base(self, relpath: str) -> bytes | None:
-        """The content of ``relpath`` (relative to the offers repository) at the base commit."""
-        from git import GitCommandError
+    def read_at_base(self, relpath: str, limit: int = 30 * 1024 * 1024) -> bytes | None:
+        """The exact bytes of ``relpath`` (relative to the offers repository) at the base commit;
+        None when it is not a file there or is larger than ``limit``.
 
+        Read from the blob, byte for byte: ``git show`` through GitPython strips the trailing
+        newline, and a document whose hash then never matches looks changed (OFR222).
+        """
         try:
-            data: bytes = self.repo.git.show(
-                f"{self.base}:{self.prefix}{relpath}", stdout_as_string=False
-            )
-        except GitCommandError:
+            blob = self.repo.commit(self.base).tree / f"{self.prefix}{relpath}"
+        except (KeyError, ValueError):
             return None
+        if blob.type != "blob" or blob.size > limit:
+            return None
+        data: bytes = blob.data_stream.read()
         return data
 
 
@@ -65,9 +69,25 @@ def open_view(root: Path, ref: str) -> Iterator[GitView]:
         repo.close()
 
 
-def _open_repo(root: Path) -> Repo:
-    import git
+def _no_git() -> UsageError:
+    return UsageError(
+        "git is not installed (no git executable on PATH); --changed-since compares with git "
+        "history",
+        hint="install git, set GIT_PYTHON_GIT_EXECUTABLE to its path, or lint without "
+        "--changed-since",
+    )
 
+
+def _open_repo(root: Path) -> Repo:
+    """The repository around ``root``; UsageError when git itself is missing.
+
+    GitPython looks for the git executable when it is first imported and raises ImportError
+    when there is none, so the import is part of what can fail here.
+    """
+    try:
+        import git
+    except ImportError:
+        raise _no_git() from None
     try:
         return git.Repo(root, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
@@ -75,8 +95,8 @@ def _open_repo(root: Path) -> Repo:
             f"{root} is not inside a git repository; --changed-since compares with git history",
             hint="run it in a clone of the offers repository, or lint without --changed-since",
         ) from None
-    except git.GitCommandNotFound:  # pragma: no cover - git is on every supported machine
-        raise UsageError("git is not installed; --changed-since needs it") from None
+    except git.GitCommandNotFound:
+        raise _no_git() from None
 
 
 def _resolve_base(repo: Repo, ref: str) -> str:

@@ -6,6 +6,11 @@ inside ``BEGIN IMMEDIATE`` (the writer lock is taken up front, so two writers ne
 lock upgrade and the busy timeout applies); reads run in a deferred transaction, which in WAL mode
 is a consistent snapshot that never blocks writers. A crash or an exception rolls the whole
 transaction back: a change set is applied entirely or not at all.
+
+Every SQL statement of the emulator lives in this package: :class:`Store` (connections, schema,
+transactions) here, and the queries per table group in ``offers``, ``change_sets``, ``catalog``,
+``tags`` and ``agreements``. The operation modules pass them plain values and filters as data, so
+no request text ever becomes SQL and the rules stay readable without the schema.
 """
 
 from __future__ import annotations

@@ -1,0 +1,80 @@
+"""CreateOffer and CreateOfferUsingResaleAuthorization: a new Draft offer.
+
+Sources (docs/emulator.md, "Deep validation"): the product must exist and belong to the caller;
+a channel partner's authorization must exist, be shared with the caller and be Active. The real
+service copies the authorization's terms into the draft; the emulator does not (send them
+explicitly). ``OfferSetId`` is not emulated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from offerops.emulator import limits
+from offerops.emulator.offers import fields
+from offerops.emulator.offers.base import ChangeResult, Context, Document, Errors
+from offerops.emulator.offers.document import new_offer
+
+
+def create(
+    change_type: str, details: Mapping[str, Any], offer_id: str, context: Context
+) -> ChangeResult:
+    """Apply a Create* change: a new Draft offer, or the reasons there is none."""
+    errors = Errors()
+    if change_type == "CreateOffer":
+        offer = _create_offer(details, offer_id, context, errors)
+    else:
+        offer = _create_from_authorization(details, offer_id, context, errors)
+    return ChangeResult(None if errors else offer, errors.items)
+
+
+def _create_offer(
+    details: Mapping[str, Any], offer_id: str, context: Context, errors: Errors
+) -> Document:
+    if not fields.members(details, {"ProductId"}, {"Name"}, "CreateOffer", errors):
+        return {}
+    product_id = details["ProductId"]
+    product = context.catalog.product(product_id) if isinstance(product_id, str) else None
+    if product is None or product.account != context.account:
+        errors.add(
+            "INVALID_PRODUCT_ID",
+            f"product '{product_id}' does not exist in account {context.account}",
+        )
+        return {}
+    offer = new_offer(offer_id, product.product_id)
+    fields.text(details, "Name", 1, limits.NAME_MAX, offer, errors)
+    return offer
+
+
+def _create_from_authorization(
+    details: Mapping[str, Any], offer_id: str, context: Context, errors: Errors
+) -> Document:
+    where = "CreateOfferUsingResaleAuthorization"
+    optional = {"Name", "Description"}
+    if not fields.members(details, {"ResaleAuthorizationId"}, optional, where, errors):
+        return {}
+    authorization_id = details["ResaleAuthorizationId"]
+    authorization = (
+        context.catalog.resale_authorization(authorization_id)
+        if isinstance(authorization_id, str)
+        else None
+    )
+    if authorization is None or authorization.reseller_account != context.account:
+        errors.add(
+            "INVALID_RESALE_AUTHORIZATION_ID",
+            f"resale authorization '{authorization_id}' does not exist or is not shared with "
+            f"account {context.account}",
+        )
+        return {}
+    if authorization.status != "Active":
+        errors.add(
+            "INVALID_STATE",
+            f"resale authorization {authorization.id} is {authorization.status}, not Active",
+        )
+        return {}
+    offer = new_offer(offer_id, authorization.product_id)
+    offer["ResaleAuthorizationId"] = authorization.id
+    fields.text(details, "Name", 1, limits.NAME_MAX, offer, errors)
+    fields.text(details, "Description", 0, limits.DESCRIPTION_MAX, offer, errors)
+    return offer

@@ -84,8 +84,12 @@ BAD_START_REQUESTS = [
         "ChangeSet.1: ChangeType UpdateProduct is not valid for entity type Offer@1.0",
     ),
     (
+        {"ChangeSet": [{**create(), "Entity": {"Type": "OfferSet@1.0"}}]},
+        "ChangeSet.1.Entity.Type 'OfferSet@1.0' is not supported",
+    ),
+    (
         {"ChangeSet": [{**create(), "Entity": {"Type": "SaaSProduct@1.0"}}]},
-        "ChangeSet.1.Entity.Type 'SaaSProduct@1.0' is not supported",
+        "ChangeSet.1: ChangeType CreateOffer on SaaSProduct@1.0 is not supported",
     ),
     (
         {
@@ -116,8 +120,9 @@ BAD_START_REQUESTS = [
         "ChangeSet.1: UpdateInformation needs an Entity.Identifier",
     ),
     (
-        {"ChangeSet": [{**create(), "ChangeType": "CreateReplacementOffer"}]},
-        "ChangeSet.1: ChangeType CreateReplacementOffer is not supported by the offerops emulator",
+        {"ChangeSet": [{**create(), "ChangeType": "UpdateCustomerVerificationTerms"}]},
+        "ChangeSet.1: ChangeType UpdateCustomerVerificationTerms is not supported by the offerops "
+        "emulator",
     ),
     ({"ChangeSetTags": [{"Key": "", "Value": "x"}]}, "at 'ChangeSetTags.1.Key'"),
     ({"Surprise": 1}, "StartChangeSetRequest has unknown member(s) Surprise"),

@@ -20,7 +20,6 @@ from emulator.engine_support import (
 from offerops.emulator.clock import ManualClock
 from offerops.emulator.exceptions import (
     ResourceNotFoundException,
-    ResourceNotSupportedException,
     ValidationException,
 )
 
@@ -169,9 +168,9 @@ def test_list_entities_validation(
     assert message in raised.value.message
 
 
-def test_only_offer_entities_are_listed(seller: Api) -> None:
-    with pytest.raises(ValidationException, match="EntityType SaaSProduct is not supported"):
-        seller("ListEntities", Catalog=CATALOG, EntityType="SaaSProduct")
+def test_unemulated_entity_types_are_refused(seller: Api) -> None:
+    with pytest.raises(ValidationException, match="EntityType OfferSet is not supported"):
+        seller("ListEntities", Catalog=CATALOG, EntityType="OfferSet")
     assert list_offers(seller, OwnershipType="SHARED") == []
 
 
@@ -214,9 +213,9 @@ def test_another_seller_sees_nothing(
     assert listed == []
 
 
-def test_products_are_not_described(seller: Api) -> None:
-    with pytest.raises(ResourceNotSupportedException, match="describes only Offer entities"):
-        seller.entity(SAAS)
+def test_another_sellers_product_is_not_found(other_seller: Api) -> None:
+    with pytest.raises(ResourceNotFoundException):
+        other_seller.entity(SAAS)
 
 
 def test_tag_untag_list(seller: Api, three_offers: list[str]) -> None:

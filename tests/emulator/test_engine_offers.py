@@ -266,11 +266,121 @@ def test_release_of_an_incomplete_offer_lists_what_is_missing(seller: Api) -> No
         assert missing in messages
 
 
-def test_contract_pricing_needs_a_validity_term_to_release(seller: Api) -> None:
-    changes = [c for c in contract_offer() if c["ChangeType"] != "UpdateValidityTerms"]
+def without(changes: list[dict[str, Any]], change_type: str) -> list[dict[str, Any]]:
+    return [change for change in changes if change["ChangeType"] != change_type]
+
+
+def test_contract_released_with_only_the_rate_card_duration(seller: Api) -> None:
+    """AWS's reference samples (e.g. CreatePrivateOfferWithTieredContractPricingForSaas) release
+    a ConfigurableUpfront contract whose only duration is the rate card's Selector."""
+    offer_id = seller.new_offer(without(contract_offer(), "UpdateValidityTerms"))
+    details = seller.details(offer_id)
+    assert details["State"] == "Released"
+    assert "ValidityTerm" not in {term["Type"] for term in details["Terms"]}
+
+
+def test_fixed_upfront_contract_without_any_duration_is_refused(seller: Api) -> None:
+    changes = without(
+        installment_offer(installments(("2027-01-15", "1.00"))), "UpdateValidityTerms"
+    )
     [(change_type, code, message)] = errors_of(seller.run(changes))
     assert (change_type, code) == ("ReleaseOffer", "INCOMPLETE_OFFER")
-    assert "a ValidityTerm for contract pricing" in message
+    assert "a contract duration" in message
+
+
+def test_fixed_upfront_duration_stands_for_the_validity_term(seller: Api) -> None:
+    pricing = {"PricingModel": "Contract", "Terms": [{**FIXED["Terms"][0], "Duration": "P24M"}]}
+    changes = without(contract_offer(), "UpdateValidityTerms")
+    changes[3] = update("UpdatePricingTerms", pricing)
+    assert seller.run(changes)["Status"] == "SUCCEEDED"
+
+
+def ami_offer(pricing: dict[str, Any], *extra: dict[str, Any]) -> list[dict[str, Any]]:
+    """A released AMI offer as AWS's hourly-annual reference samples build it."""
+    change = create("AMI hourly-annual")
+    change["DetailsDocument"]["ProductId"] = AMI
+    return [
+        change,
+        update("UpdateTargeting", targeting()),
+        update("UpdatePricingTerms", pricing),
+        update("UpdateValidityTerms", validity("P650D")),
+        *extra,
+        update("UpdateLegalTerms", LEGAL),
+        update("UpdateAvailability", availability()),
+        update("ReleaseOffer", {}),
+    ]
+
+
+def hourly_annual(annual: dict[str, Any], hourly_key: str = "m5.large") -> dict[str, Any]:
+    hourly = usage_pricing(price="0.13", key=hourly_key)["Terms"][0]
+    return {"PricingModel": "Usage", "Terms": [hourly, annual]}
+
+
+ANNUAL = contract_pricing(price="20.03", key="m5.large")["Terms"][0]
+ANNUAL["RateCards"][0]["Selector"]["Value"] = "P365D"
+
+
+def test_ami_hourly_annual_pricing_is_released(seller: Api) -> None:
+    """CreatePrivateOfferWithHourlyAnnualPricingForAmiProduct: Usage, an hourly and an annual
+    (P365D) price for the same metered instance type, a P650D validity."""
+    offer_id = seller.new_offer(ami_offer(hourly_annual(ANNUAL)))
+    types = [term["Type"] for term in seller.details(offer_id)["Terms"]]
+    assert {"UsageBasedPricingTerm", "ConfigurableUpfrontPricingTerm"} <= set(types)
+
+
+def test_ami_hourly_annual_with_a_payment_schedule_is_released(seller: Api) -> None:
+    """CreatePrivateOfferWithHourlyAnnualPricingAndFlexiblePaymentScheduleForAmi."""
+    fixed = {
+        "Type": "FixedUpfrontPricingTerm",
+        "CurrencyCode": "USD",
+        "Price": "0.0",
+        "Duration": "P365D",
+        "Grants": [{"DimensionKey": "m5.large", "MaxQuantity": 1}],
+    }
+    schedule = update(
+        "UpdatePaymentScheduleTerms",
+        installments(("2027-04-01", "200.00"), ("2027-05-01", "170.00")),
+    )
+    assert seller.run(ami_offer(hourly_annual(fixed), schedule))["Status"] == "SUCCEEDED"
+
+
+def test_annual_price_needs_an_hourly_price_for_the_instance_type(
+    market: Marketplace, seller: Api
+) -> None:
+    annual = contract_pricing(price="20.03", key="c5.large")["Terms"][0]
+    market.seed_products(SELLER, {"vision-ami": _ami_with("c5.large")})
+    errors = errors_of(seller.run(ami_offer(hourly_annual(annual))))
+    [(code, message)] = [(c, m) for t, c, m in errors if t == "UpdatePricingTerms"]
+    assert code == "INVALID_INPUT"
+    assert "c5.large has an annual price but no hourly price" in message
+
+
+def _ami_with(key: str) -> Any:
+    from emulator.engine_support import PRODUCTS
+    from offerops.model.config import Dimension
+
+    product = PRODUCTS["vision-ami"]
+    extra = Dimension(key=key, name=key, unit="Hrs", usage=True)
+    return product.model_copy(update={"dimensions": [*product.dimensions, extra]})
+
+
+def test_usage_with_an_upfront_term_is_refused_outside_ami(seller: Api) -> None:
+    pricing = {
+        "PricingModel": "Usage",
+        "Terms": [usage_pricing()["Terms"][0], contract_pricing()["Terms"][0]],
+    }
+    [(_t, code, message)] = errors_of(seller.run([create(), update("UpdatePricingTerms", pricing)]))
+    assert code == "INVALID_INPUT"
+    assert "only as an AMI product's hourly-annual pricing" in message
+
+
+def test_grants_without_max_quantity_are_unlimited(seller: Api) -> None:
+    """MaxQuantity is optional (Catalog API reference, CPPO UpdatePricingTerms); AWS's
+    CreatePublicFreeTrialOfferWithSubscriptionPricingForSaas grants without it."""
+    pricing = {"PricingModel": "Contract", "Terms": [dict(FIXED["Terms"][0])]}
+    pricing["Terms"][0]["Grants"] = [{"DimensionKey": "users"}]
+    described = seller.run([create(), update("UpdatePricingTerms", pricing)])
+    assert described["Status"] == "SUCCEEDED"
 
 
 def test_a_set_whose_third_change_is_invalid_leaves_the_offer_untouched(seller: Api) -> None:
@@ -329,23 +439,19 @@ def test_terms_of_a_released_offer_cannot_change(
     assert seller.entity(offer_id)["EntityIdentifier"] == f"{offer_id}@1"
 
 
-def test_expired_offer_stays_released_and_cannot_be_extended(
-    seller: Api, market: Marketplace
-) -> None:
+def test_expired_offer_stays_released_and_can_be_extended(seller: Api, market: Marketplace) -> None:
+    """Seller Guide: an Expired offer's expiration date can be updated, and the buyer can then
+    accept it (docs/emulator.md, "Expiry")."""
     offer_id = seller.new_offer()
     seller.run([update("UpdateAvailability", availability("2026-11-22"), offer_id)])
     summary = seller("ListEntities", Catalog=CATALOG, EntityType="Offer")["EntitySummaryList"][0]
     assert summary["OfferSummary"]["State"] == "Released"
     assert summary["OfferSummary"]["AvailabilityEndDate"] == "2026-11-22T00:00:00Z"
-    [(_t, code, message)] = errors_of(
-        seller.run([update("UpdateAvailability", availability("2027-06-30"), offer_id)])
-    )
-    assert code == "INVALID_STATE"
-    assert message == (
-        f"offer {offer_id} expired on 2026-11-22; an expired offer cannot be extended, create a "
-        "new offer"
-    )
     assert market.list_offers_for_buyer(BUYER) == []
+    extended = seller.run([update("UpdateAvailability", availability("2027-06-30"), offer_id)])
+    assert (extended["Status"], errors_of(extended)) == ("SUCCEEDED", [])
+    assert [offer["OfferId"] for offer in market.list_offers_for_buyer(BUYER)] == [offer_id]
+    assert market.accept_offer(BUYER, offer_id)["status"] == "ACTIVE"
 
 
 def test_create_entity_tags_tag_the_new_offer(seller: Api) -> None:
@@ -397,6 +503,62 @@ def test_cppo_offer_through_a_resale_authorization(market: Marketplace) -> None:
     )["EntitySummaryList"]
     assert [s["EntityId"] for s in summary] == [offer_id]
     assert summary[0]["EntityArn"].split(":")[4] == RESELLER
+
+
+def cppo_create() -> dict[str, Any]:
+    return {
+        "ChangeType": "CreateOfferUsingResaleAuthorization",
+        "ChangeName": "CreateOfferChange",
+        "Entity": {"Type": OFFER},
+        "DetailsDocument": {"ResaleAuthorizationId": RESALE, "Name": "Inherited"},
+    }
+
+
+def test_cppo_draft_starts_with_the_authorizations_terms(market: Marketplace) -> None:
+    """The draft "will contain the terms and rules from a Resale Authorization" (Catalog
+    API reference, CPPOs); a seeded authorization carries the standard contract and 1.00 USD per
+    dimension (docs/emulator.md)."""
+    market.seed_resale_authorization(SELLER, RESELLER, SAAS, authorization_id=RESALE)
+    reseller = Api(market, RESELLER)
+    terms = {t["Type"]: t for t in reseller.details(reseller.new_offer([cppo_create()]))["Terms"]}
+    assert terms["LegalTerm"]["Documents"] == [{"Type": "StandardEula", "Version": "2022-07-14"}]
+    [card] = terms["ConfigurableUpfrontPricingTerm"]["RateCards"]
+    assert card["Selector"] == {"Type": "Duration", "Value": "P12M"}
+    assert {i["DimensionKey"]: i["Price"] for i in card["RateCard"]} == {
+        "users": "1.00",
+        "admins": "1.00",
+    }
+    [usage] = terms["UsageBasedPricingTerm"]["RateCards"]
+    assert usage["RateCard"] == [{"DimensionKey": "USER", "Price": "1.00"}]
+
+
+def test_cppo_is_released_with_markup_targeting_availability_and_validity(
+    market: Marketplace,
+) -> None:
+    """AWS's PublishCppoPiceMarkupObject sends no pricing and no legal terms."""
+    market.seed_resale_authorization(SELLER, RESELLER, SAAS, authorization_id=RESALE)
+    reseller = Api(market, RESELLER)
+    changes = [
+        cppo_create(),
+        update("UpdateMarkup", {"Percentage": "5.0"}),
+        update("UpdateTargeting", targeting()),
+        update("UpdateAvailability", availability()),
+        update("UpdateValidityTerms", validity("P450D")),
+        update("ReleaseOffer", {}),
+    ]
+    details = reseller.details(reseller.new_offer(changes))
+    assert (details["State"], details["MarkupPercentage"]) == ("Released", "5.0")
+
+
+def test_authorization_terms_take_the_offers_types() -> None:
+    from offerops.emulator.offers.resale_terms import offer_terms
+
+    ra_terms = [
+        {"Type": "ResaleFixedUpfrontPricingTerm", "CurrencyCode": "USD", "Price": "0.00"},
+        {"Type": "BuyerLegalTerm", "Documents": [{"Type": "CustomEula", "Url": "https://x/e"}]},
+        {"Type": "ResaleLegalTerm", "Documents": []},
+    ]
+    assert [t["Type"] for t in offer_terms(ra_terms)] == ["FixedUpfrontPricingTerm", "LegalTerm"]
 
 
 def test_resale_authorization_of_another_reseller_is_refused(

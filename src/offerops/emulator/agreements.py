@@ -5,6 +5,17 @@ Accepting a released, unexpired offer that targets the buyer creates a ``Purchas
 the offer itself does not change. Agreement API members are camelCase and its timestamps are epoch
 seconds, as the json-1.0 protocol sends them. An agreement's status is derived lazily: ACTIVE until
 its end time, EXPIRED after.
+
+Accepting a replacement offer (:mod:`offerops.emulator.offers.replacement`) also ends the agreement
+it targets: that one becomes ``REPLACED`` ("The agreement was replaced using an agreement
+replacement offer", ``AgreementStatus`` in botocore's ``marketplace-agreement`` model) with its
+``endTime`` at the acceptance instant (unconfirmed), and the new agreement carries the chain's
+``initialAgreementId`` ("the very first agreement in a chain of related agreements, such as
+renewals or replacements"; an agreement not derived from another has its own id there). The
+buyer's side of AWS's reference code does the same with ``CreateAgreementRequest(intent=REPLACE,
+sourceAgreementIdentifier=…)`` (``python/src/agreements_api/buyer/
+replace_saas_contract_with_agreement_based_offer.py``); the emulator's ``accept_offer`` stands in
+for that request.
 """
 
 from __future__ import annotations
@@ -26,6 +37,7 @@ from offerops.emulator.offers import Document, end_date, is_expired, rule
 from offerops.emulator.store import agreements as store
 from offerops.emulator.store import catalog as catalog_store
 from offerops.emulator.store import offers as offer_store
+from offerops.emulator.store.offers import OfferRow
 
 AGREEMENT_TYPE = "PurchaseAgreement"
 _TIME_FILTERS: Mapping[str, tuple[str, str]] = {
@@ -44,6 +56,7 @@ _VALUE_FILTERS: Mapping[str, str] = {
     "OfferId": "offerId",
     "OfferSetId": "offerSetId",
     "Status": "status",
+    "InitialAgreementId": "initialAgreementId",
 }
 _ACCEPTOR_BASES: tuple[frozenset[str], ...] = (
     frozenset(),
@@ -64,10 +77,13 @@ def offers_for_buyer(
     """Released, unexpired offers that target ``buyer``, newest first."""
     today = utc_date(now)
     rows = offer_store.released_for_buyer(connection, buyer, f"{today.isoformat()}T00:00:00Z")
-    return [_buyer_view(row["account"], json.loads(row["details"])) for row in rows]
+    return [
+        _buyer_view(row["account"], json.loads(row["details"]), row["target_agreement_id"])
+        for row in rows
+    ]
 
 
-def _buyer_view(seller: str, details: Document) -> dict[str, Any]:
+def _buyer_view(seller: str, details: Document, target: str | None) -> dict[str, Any]:
     view = {
         "OfferId": details["Id"],
         "Name": details.get("Name"),
@@ -78,6 +94,7 @@ def _buyer_view(seller: str, details: Document) -> dict[str, Any]:
         "ReleaseDate": details.get("ReleaseDate"),
         "AvailabilityEndDate": (rule(details, "AvailabilityRule") or {}).get("AvailabilityEndDate"),
         "Terms": details.get("Terms", []),
+        "TargetAgreementId": target,
     }
     return {key: value for key, value in view.items() if value is not None}
 
@@ -104,6 +121,7 @@ def accept(
         )
     if purchase_order is not None and not 1 <= len(purchase_order) <= 64:
         raise ValidationException("A purchase order number must be 1 to 64 characters")
+    replaced = _replaced_agreement(connection, offer, buyer, now)
     product = catalog_store.product(connection, details["ProductId"])
     start, end = _agreement_period(details, now)
     terms = details.get("Terms", [])
@@ -120,8 +138,34 @@ def accept(
         purchase_order=purchase_order,
         terms=terms,
         renews=any(t.get("Type") == "RenewalTerm" for t in terms),
+        initial_agreement_id=replaced.initial_agreement_id if replaced else None,
     )
-    return _describe(store.insert(connection, agreement), now)
+    row = store.insert(connection, agreement)
+    if replaced is not None:
+        store.mark_replaced(connection, replaced.id, now)
+    return _describe(row, now)
+
+
+def _replaced_agreement(
+    connection: sqlite3.Connection, offer: OfferRow, buyer: str, now: float
+) -> store.AgreementRecord | None:
+    """The ACTIVE agreement of ``buyer`` a replacement offer replaces (None for other offers).
+
+    A replacement offer whose agreement has ended (replaced by another replacement offer, or
+    expired) can no longer be accepted: a ValidationException, like an expired offer
+    (unconfirmed)."""
+    if offer.target_agreement_id is None:
+        return None
+    target = store.record(connection, offer.target_agreement_id)
+    if target is None or target.acceptor != buyer:
+        raise ResourceNotFoundException(f"Offer {offer.id} is not available to account {buyer}")
+    status = target.status(now)
+    if status != "ACTIVE":
+        raise ValidationException(
+            f"Offer {offer.id} replaces agreement {target.id}, which is {status}; it can no "
+            "longer be accepted"
+        )
+    return target
 
 
 def _targeted(details: Mapping[str, Any]) -> list[str]:
@@ -163,12 +207,19 @@ def _duration_parts(duration: str) -> tuple[int, int, int]:
 
 
 def _status(row: sqlite3.Row, now: float) -> str:
-    return "EXPIRED" if row["end_time"] is not None and row["end_time"] <= now else "ACTIVE"
+    return store.AgreementRecord.from_row(row).status(now)
+
+
+def _end(row: sqlite3.Row) -> float | None:
+    """The end time: when a replacement replaced it, else the end of its validity."""
+    replaced: float | None = row["replaced_time"]
+    return replaced if replaced is not None else row["end_time"]
 
 
 def _updated(row: sqlite3.Row, now: float) -> float:
-    expired = row["end_time"] is not None and row["end_time"] <= now
-    return float(row["end_time"]) if expired else float(row["acceptance_time"])
+    end = _end(row)
+    ended = end is not None and end <= now
+    return float(end) if ended and end is not None else float(row["acceptance_time"])
 
 
 def _view(row: sqlite3.Row, now: float) -> dict[str, Any]:
@@ -176,7 +227,7 @@ def _view(row: sqlite3.Row, now: float) -> dict[str, Any]:
         "agreementId": row["id"],
         "acceptanceTime": row["acceptance_time"],
         "startTime": row["start_time"],
-        "endTime": row["end_time"],
+        "endTime": _end(row),
         "lastUpdateTime": _updated(row, now),
         "agreementType": AGREEMENT_TYPE,
         "acceptor": {"accountId": row["acceptor"]},
@@ -186,6 +237,7 @@ def _view(row: sqlite3.Row, now: float) -> dict[str, Any]:
             "resources": [{"id": row["product_id"], "type": row["product_type"]}],
         },
         "status": _status(row, now),
+        "initialAgreementId": row["initial_agreement_id"] or row["id"],
     }
     return {key: value for key, value in view.items() if value is not None}
 
@@ -373,6 +425,7 @@ def _matches(view: Mapping[str, Any], filters: Mapping[str, str]) -> bool:
         "offerId": view["proposalSummary"]["offerId"],
         "offerSetId": view["proposalSummary"].get("offerSetId"),
         "status": view["status"],
+        "initialAgreementId": view["initialAgreementId"],
     }
     times = {
         "end": view.get("endTime"),

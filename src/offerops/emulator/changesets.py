@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from offerops.emulator import checks, offers, pagination
+from offerops.emulator import checks, offers, pagination, product_changes
 from offerops.emulator.clock import Clock, api_time, parse_api_time, utc_date
 from offerops.emulator.entities import owned_offer, save_offer
 from offerops.emulator.exceptions import (
@@ -339,9 +339,8 @@ class _Processing:
         self.account: str = row["account"]
         self.when: float = row["apply_at"]
         self.changes: list[dict[str, Any]] = json.loads(row["changes"])
-        self.context = offers.Context(
-            self.account, self.when, utc_date(self.when), StoreCatalog(connection)
-        )
+        self.catalog = product_changes.WorkingCatalog(StoreCatalog(connection))
+        self.context = offers.Context(self.account, self.when, utc_date(self.when), self.catalog)
 
     def run(self) -> None:
         if self.row["server_fault"]:
@@ -377,6 +376,8 @@ class _Processing:
     def _apply_one(
         self, change: dict[str, Any], working: dict[str, offers.Document]
     ) -> offers.ChangeResult:
+        if product_changes.is_product_change(change):
+            return product_changes.apply(change, self.catalog, self.context)
         change_type = change["echo"]["ChangeType"]
         entity_id = change["entity_id"]
         if change["created"]:
@@ -410,7 +411,7 @@ class _Processing:
                 (same or mine)[-1]["errors"].append(error.wire())
 
     def _write(self, working: Mapping[str, offers.Document]) -> None:
-        revisions: dict[str, int] = {}
+        revisions = self.catalog.write(self.connection, api_time(self.when))
         for entity_id, offer in working.items():
             stored = owned_offer(self.connection, self.account, entity_id)
             revisions[entity_id] = stored.revision + 1 if stored else 1
@@ -485,6 +486,9 @@ def _parse_change(change: Mapping[str, Any], member: str, names: dict[str, str])
 
 
 def _known_change_type(change_type: str, entity_type: str, member: str) -> None:
+    if product_changes.is_product_type(entity_type):
+        product_changes.check_change_type(change_type, entity_type, member)
+        return
     if entity_type != OFFER_ENTITY_TYPE:
         raise ValidationException(
             f"{member}.Entity.Type {entity_type!r} is not supported by the offerops emulator "
@@ -505,8 +509,11 @@ def _details(change: Mapping[str, Any], member: str) -> tuple[dict[str, Any], di
     has_string, has_document = "Details" in change, "DetailsDocument" in change
     if has_string and has_document:
         raise ValidationException(f"{member}: provide Details or DetailsDocument, not both")
+    as_list = product_changes.takes_list(change.get("ChangeType"))
     if has_document:
         document = change["DetailsDocument"]
+        if as_list and isinstance(document, list):
+            return {"list": document}, {"DetailsDocument": document}
         if not isinstance(document, dict):
             raise ValidationException(f"{member}.DetailsDocument must be a JSON object")
         return document, {"DetailsDocument": document}
@@ -521,6 +528,8 @@ def _details(change: Mapping[str, Any], member: str) -> tuple[dict[str, Any], di
         document = checks.load_json(text)
     except ValueError as error:
         raise ValidationException(f"{member}.Details is not valid JSON: {error}") from None
+    if as_list and isinstance(document, list):
+        return {"list": document}, {"Details": text}
     if not isinstance(document, dict):
         raise ValidationException(f"{member}.Details must hold a JSON object")
     return document, {"Details": text}
@@ -573,7 +582,8 @@ def _request_hash(request: Mapping[str, Any]) -> str:
 
 def _require_owned(connection: sqlite3.Connection, account: str, entity_ids: list[str]) -> None:
     for entity_id in entity_ids:
-        if owned_offer(connection, account, entity_id) is None:
+        owned = owned_offer(connection, account, entity_id) is not None
+        if not owned and not product_changes.owns(connection, account, entity_id):
             raise ResourceNotFoundException(
                 f"Entity {entity_id} was not found in account {account}"
             )

@@ -23,7 +23,7 @@ from typing import Any
 
 from offerops.emulator import agreements, entities, products, tags
 from offerops.emulator.changesets import ChangeSets
-from offerops.emulator.clock import Clock, ManualClock, SystemClock
+from offerops.emulator.clock import Clock, ManualClock, SystemClock, api_time
 from offerops.emulator.faults import FaultConfig, Faults
 from offerops.emulator.ids import new_resale_authorization_id
 from offerops.emulator.store import Store
@@ -128,7 +128,9 @@ class Marketplace:
         """Create or update ``account``'s products (from ``Config.products``); idempotent."""
         _check_account(account)
         with self.store.write() as connection:
-            return products.seed_products(connection, account, products_by_alias.values())
+            return products.seed_products(
+                connection, account, products_by_alias.values(), api_time(self.clock.now())
+            )
 
     def seed_resale_authorization(
         self,
@@ -153,6 +155,7 @@ class Marketplace:
             product_id,
             name or f"Resale of {product_id} by {reseller_account}",
             "Active",
+            api_time(self.clock.now()),
         )
         with self.store.write() as connection:
             products.seed_resale_authorization(connection, authorization)

@@ -1,7 +1,9 @@
 """Offer entities in the store, and the read operations on them.
 
-DescribeEntity, BatchDescribeEntities and ListEntities for ``Offer``. An account sees only the
-offers it owns: another account's offer is reported exactly like one that does not exist.
+DescribeEntity, BatchDescribeEntities and ListEntities for ``Offer``; products and resale
+authorizations are served by :mod:`offerops.emulator.catalog_entities` through the same
+operations. An account sees only the offers it owns: another account's offer is reported exactly
+like one that does not exist.
 
 ListEntities pages with a keyset (the sort column and the id of the last item); the request is
 validated here and turned into store filters, and :mod:`offerops.emulator.store.offers` holds the
@@ -15,27 +17,22 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
-from offerops.emulator import checks, pagination
+from offerops.emulator import catalog_entities, checks, pagination
 from offerops.emulator.clock import api_time
-from offerops.emulator.exceptions import (
-    ResourceNotFoundException,
-    ResourceNotSupportedException,
-    ValidationException,
-)
+from offerops.emulator.exceptions import ResourceNotFoundException, ValidationException
 from offerops.emulator.ids import OFFER_ENTITY_TYPE, entity_identifier, offer_arn
 from offerops.emulator.offers import Document, buyer_accounts, rule, targeting_kinds
+from offerops.emulator.offers.replacement import TARGET_AGREEMENT
 from offerops.emulator.store import offers as offer_store
 from offerops.emulator.store.offers import OfferRow
 
+SERVED_ENTITY_TYPES = catalog_entities.LISTED_PRODUCT_TYPES | {
+    catalog_entities.RESALE_AUTHORIZATION
+}
+"""Entity types besides Offer that ListEntities serves."""
 ENTITY_TYPES_NOT_EMULATED = frozenset(
     {
-        "AmiProduct",
-        "ContainerProduct",
-        "DataProduct",
-        "SaaSProduct",
-        "MachineLearningProduct",
         "ProfessionalServicesProduct",
-        "ResaleAuthorization",
         "OfferSet",
         "Solution",
         "ExpressPrivateOfferConfiguration",
@@ -48,14 +45,15 @@ _VALUE_LIST_FILTERS: Mapping[str, int] = {
     "ProductId": 10,
     "ResaleAuthorizationId": 10,
     "State": 2,
+    "TargetAgreementId": 10,
 }
 """Filters that take a ValueList, with the most values each takes."""
 _DATE_RANGE_FILTERS = frozenset({"ReleaseDate", "AvailabilityEndDate", "LastModifiedDate"})
 _ABSENT_ATTRIBUTE_FILTERS: Mapping[str, int] = {
     "OfferSetId": 10,
-    "TargetAgreementId": 10,
     "TargetAgreementIntent": 2,
 }
+"""Attributes no emulated offer has (a replacement offer's intent is unconfirmed: none is set)."""
 OFFER_FILTERS = frozenset(
     {*_VALUE_LIST_FILTERS, *_DATE_RANGE_FILTERS, *_ABSENT_ATTRIBUTE_FILTERS}
     | {"Name", "BuyerAccounts", "Targeting", "CreatedBySource"}
@@ -109,6 +107,7 @@ def save_offer(
         targeting=targeting_kinds(details),
         last_modified=api_time(when),
         details=_ordered(details),
+        target_agreement_id=details.get(TARGET_AGREEMENT),
     )
     offer_store.save(connection, record)
 
@@ -161,6 +160,7 @@ def _summary(row: sqlite3.Row, region: str) -> dict[str, Any]:
         "BuyerAccounts": row["buyer_accounts"].split(",") if row["buyer_accounts"] else [],
         "State": row["state"],
         "Targeting": row["targeting"].split(","),
+        "TargetAgreementId": row["target_agreement_id"],
         "CreatedBySource": "Seller",
     }
     entity: dict[str, Any] = {
@@ -185,21 +185,13 @@ def describe_entity(
         request, "EntityId", pattern=checks.RESOURCE_ID, max_length=255
     )
     offer = owned_offer(connection, account, entity_id)
-    if offer is None:
-        _not_offer(entity_id)
+    detail = _entity_detail(offer, region) if offer is not None else None
+    if detail is None:
+        detail = catalog_entities.describe(connection, account, entity_id, region)
+    if detail is None:
         raise ResourceNotFoundException(f"Entity {entity_id} was not found in account {account}")
-    detail = _entity_detail(offer, region)
-    detail["Details"] = json.dumps(offer.details, separators=(",", ":"))
+    detail["Details"] = json.dumps(detail["DetailsDocument"], separators=(",", ":"))
     return detail
-
-
-def _not_offer(entity_id: str) -> None:
-    """Products and resale authorizations exist in the emulator but are not described."""
-    if entity_id.startswith(("prod-", "resaleauthz-")):
-        raise ResourceNotSupportedException(
-            f"Entity {entity_id} is not an Offer; the offerops emulator describes only Offer "
-            "entities"
-        )
 
 
 def batch_describe_entities(
@@ -219,13 +211,18 @@ def batch_describe_entities(
     errors: dict[str, Any] = {}
     for entity_id in wanted:
         offer = rows.get(entity_id)
-        if offer is None or offer.account != account:
+        found = (
+            _entity_detail(offer, region)
+            if offer is not None and offer.account == account
+            else catalog_entities.describe(connection, account, entity_id, region)
+        )
+        if found is None:
             errors[entity_id] = {
                 "ErrorCode": "ResourceNotFoundException",
                 "ErrorMessage": f"Entity {entity_id} was not found in account {account}",
             }
         else:
-            details[entity_id] = _entity_detail(offer, region)
+            details[entity_id] = found
     return {"EntityDetails": details, "Errors": errors}
 
 
@@ -237,7 +234,9 @@ def list_entities(
     entity_type = checks.required_string(
         request, "EntityType", pattern=checks.ENTITY_TYPE_NAME, max_length=255
     )
-    _offer_type_only(entity_type)
+    _served_type(entity_type)
+    if entity_type != "Offer":
+        return catalog_entities.list_entities(connection, account, request, entity_type, region)
     limit = checks.integer(request, "MaxResults", 1, 50, 20)
     ownership = request.get("OwnershipType", "SELF")
     checks.one_of(ownership, "OwnershipType", ("SELF", "SHARED"))
@@ -266,12 +265,13 @@ def list_entities(
     return result
 
 
-def _offer_type_only(entity_type: str) -> None:
-    if entity_type == "Offer":
+def _served_type(entity_type: str) -> None:
+    if entity_type == "Offer" or entity_type in SERVED_ENTITY_TYPES:
         return
     if entity_type in ENTITY_TYPES_NOT_EMULATED:
+        served = ", ".join(sorted({"Offer", *SERVED_ENTITY_TYPES}))
         raise ValidationException(
-            f"EntityType {entity_type} is not supported by the offerops emulator (only Offer)"
+            f"EntityType {entity_type} is not supported by the offerops emulator (only {served})"
         )
     raise ValidationException(f"EntityType {entity_type} is not a known entity type")
 

@@ -1,8 +1,11 @@
 """UpdateAvailability: the offer's AvailabilityEndDate, the last day a buyer can accept it.
 
-A past or current date expires a released offer; an expired offer cannot be extended (checked by
-the dispatcher before this runs). Input ``YYYY-MM-DD`` is stored as ``YYYY-MM-DDT00:00:00.000Z``
-(docs/emulator.md, "Offers" and "Expiry").
+A past date expires a released offer at once: a buyer's accept fails from then on (AWS's
+``ExpirePrivateOffer`` sample ends an offer with a past date: aws-samples/aws-marketplace-reference-
+code ``java/src/main/resources/changeSets/offers/ExpirePrivateOffer.json``); today's date leaves it
+acceptable until the end of the day (UTC). A later date on an expired offer makes it acceptable
+again (the Seller Guide's "Updating the expiration date"; docs/emulator.md, "Expiry"). Input
+``YYYY-MM-DD`` is stored as ``YYYY-MM-DDT00:00:00.000Z`` (docs/emulator.md, "Offers").
 """
 
 from __future__ import annotations

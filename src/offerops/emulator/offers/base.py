@@ -17,7 +17,14 @@ from offerops.emulator.store.catalog import Product, ResaleAuthorization
 
 Document = dict[str, Any]
 
-CREATE_TYPES = frozenset({"CreateOffer", "CreateOfferUsingResaleAuthorization"})
+CREATE_TYPES = frozenset(
+    {
+        "CreateOffer",
+        "CreateOfferUsingResaleAuthorization",
+        "CreateReplacementOffer",  # offers/replacement.py
+        "CreateReplacementOfferUsingResaleAuthorization",
+    }
+)
 UPDATE_TYPES = frozenset(
     {
         "UpdateInformation",
@@ -34,13 +41,7 @@ UPDATE_TYPES = frozenset(
     }
 )
 CHANGE_TYPES = CREATE_TYPES | UPDATE_TYPES
-NOT_EMULATED = frozenset(
-    {
-        "CreateReplacementOffer",
-        "CreateReplacementOfferUsingResaleAuthorization",
-        "UpdateCustomerVerificationTerms",
-    }
-)
+NOT_EMULATED = frozenset({"UpdateCustomerVerificationTerms"})
 """Real Offer@1.0 change types the emulator refuses (synchronously) rather than fakes."""
 
 RELEASED_MUTABLE = frozenset({"UpdateInformation", "UpdateAvailability"})

@@ -1,9 +1,9 @@
 """CreateOffer and CreateOfferUsingResaleAuthorization: a new Draft offer.
 
 Sources (docs/emulator.md, "Deep validation"): the product must exist and belong to the caller;
-a channel partner's authorization must exist, be shared with the caller and be Active. The real
-service copies the authorization's terms into the draft; the emulator does not (send them
-explicitly). ``OfferSetId`` is not emulated.
+a channel partner's authorization must exist, be shared with the caller and be Active, and the
+draft starts with the authorization's terms (:mod:`offerops.emulator.offers.resale_terms`, which
+cites the sources). ``OfferSetId`` is not emulated.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from offerops.emulator import limits
-from offerops.emulator.offers import fields
+from offerops.emulator.offers import fields, replacement, resale_terms
 from offerops.emulator.offers.base import ChangeResult, Context, Document, Errors
 from offerops.emulator.offers.document import new_offer
 
@@ -21,6 +21,8 @@ def create(
     change_type: str, details: Mapping[str, Any], offer_id: str, context: Context
 ) -> ChangeResult:
     """Apply a Create* change: a new Draft offer, or the reasons there is none."""
+    if change_type in replacement.CHANGE_TYPES:
+        return replacement.create_replacement(change_type, details, offer_id, context)
     errors = Errors()
     if change_type == "CreateOffer":
         offer = _create_offer(details, offer_id, context, errors)
@@ -75,6 +77,8 @@ def _create_from_authorization(
         return {}
     offer = new_offer(offer_id, authorization.product_id)
     offer["ResaleAuthorizationId"] = authorization.id
+    product = context.catalog.product(authorization.product_id)
+    offer["Terms"] = resale_terms.inherited_terms(authorization, product)
     fields.text(details, "Name", 1, limits.NAME_MAX, offer, errors)
     fields.text(details, "Description", 0, limits.DESCRIPTION_MAX, offer, errors)
     return offer

@@ -1,9 +1,12 @@
 """The dispatcher: an Update*/ReleaseOffer change goes to its change type's module.
 
-Two gates come first, whatever the change type (docs/emulator.md, "Released offers" and
-"Expiry"): a Released offer accepts only UpdateAvailability and UpdateInformation, and an expired
-offer cannot be extended. The change is applied to a copy, so a refused change leaves the offer as
-the earlier changes of the set left it.
+One gate comes first, whatever the change type (docs/emulator.md, "Released offers"): a Released
+offer accepts only UpdateAvailability and UpdateInformation. An expired offer *can* be extended by
+UpdateAvailability: the AWS Marketplace Seller Guide ("Creating and managing private offers",
+offer statuses) says of an Expired offer "The expiration date can be updated to give your buyers
+more time to accept the offer", and after the update "the offer will change to an Active status
+and your buyer can accept the offer". The change is applied to a copy, so a refused change leaves
+the offer as the earlier changes of the set left it.
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ from offerops.emulator.offers.base import (
     Errors,
     Handler,
 )
-from offerops.emulator.offers.document import end_day, is_expired
 from offerops.emulator.offers.information import update_information
 from offerops.emulator.offers.legal import update_legal
 from offerops.emulator.offers.markup import update_markup
@@ -59,13 +61,6 @@ def update(
             f"{change_type} is not allowed on offer {offer['Id']} because it is Released: the "
             "pricing, terms and targeting of a released offer cannot change; create a new offer "
             "(only UpdateAvailability and UpdateInformation apply to a released offer)",
-        )
-        return ChangeResult(None, errors.items)
-    if change_type == "UpdateAvailability" and is_expired(offer, context.today):
-        errors.add(
-            "INVALID_STATE",
-            f"offer {offer['Id']} expired on {end_day(offer)}; an expired offer cannot be "
-            "extended, create a new offer",
         )
         return ChangeResult(None, errors.items)
     result = copy.deepcopy(offer)

@@ -5,11 +5,20 @@ published shape patterns): at most one term of each type; PricingModel matches t
 DimensionKeys are dimensions of the product, of the kind the term prices (Entitled for
 ConfigurableUpfront and FixedUpfront, ExternallyMetered for UsageBased, any for FreeTrial), unique
 within a rate card; prices are decimal strings within the patterns' decimals and maximum.
+
+AMI hourly-annual pricing is the one mix of kinds: PricingModel ``Usage`` with a
+UsageBasedPricingTerm (hourly) and an annual ConfigurableUpfrontPricingTerm, or a
+FixedUpfrontPricingTerm with a payment schedule, over the same metered instance-type dimensions.
+Source: AWS's reference change sets CreatePrivateOfferWithHourlyAnnualPricingForAmiProduct,
+CreatePrivateOfferWithHourlyAnnualPricingAndFlexiblePaymentScheduleForAmi and
+UpdateOfferWithHourlyAnnualPricing (aws-samples/aws-marketplace-reference-code), and its AMI
+product samples, which declare the instance type as one ``Metered`` dimension.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from offerops.emulator import limits
@@ -25,7 +34,19 @@ from offerops.emulator.offers.base import (
     Errors,
 )
 
-TermCheck = Callable[[Document, str, Mapping[str, str], Errors], Document]
+AMI_PRODUCT = "AmiProduct"
+
+
+@dataclass(frozen=True)
+class Dimensions:
+    """The product's dimensions (key -> kind) and the kind an upfront term may price."""
+
+    kinds: Mapping[str, str]
+    upfront: str = ENTITLED
+    """Entitled, or ExternallyMetered for an AMI's hourly-annual pricing."""
+
+
+TermCheck = Callable[[Document, str, Dimensions, Errors], Document]
 """Checks one pricing term (``where`` names it, the product's dimensions price it)."""
 
 
@@ -41,31 +62,70 @@ def update_pricing(
         errors.input("UpdatePricingTerms.Terms must list at least one pricing term")
         return
     product = context.catalog.product(str(offer["ProductId"]))
-    dimensions = product.dimensions if product else {}
+    annual = model == "Usage" and product is not None and product.product_type == AMI_PRODUCT
+    dimensions = Dimensions(product.dimensions if product else {}, METERED if annual else ENTITLED)
     stored = [_pricing_term(term, index, dimensions, errors) for index, term in enumerate(terms)]
     types = [str(term.get("Type")) for term in stored]
     for kind in sorted({t for t in types if types.count(t) > 1}):
         errors.input(f"UpdatePricingTerms.Terms has more than one {kind}")
     if model is not None:
-        _pricing_model_matches(model, set(types), errors)
+        _pricing_model_matches(model, set(types), annual, errors)
+    if annual:
+        _annual_prices_hourly_dimensions(stored, errors)
     if not errors:
         kept = [term for term in offer["Terms"] if term.get("Type") not in PRICING_TERMS]
         offer["Terms"] = kept + stored
 
 
-def _pricing_model_matches(model: str, types: set[str], errors: Errors) -> None:
+def _pricing_model_matches(model: str, types: set[str], annual: bool, errors: Errors) -> None:
+    """The terms fit the PricingModel; ``annual``: Usage on an AMI product, which may add an
+    upfront (annual) term to the hourly one (module docstring)."""
     if model == "Contract" and not types & UPFRONT_TERMS:
         errors.input(
             "PricingModel Contract needs a ConfigurableUpfrontPricingTerm or a "
             "FixedUpfrontPricingTerm"
         )
-    if model == "Usage" and ("UsageBasedPricingTerm" not in types or types & UPFRONT_TERMS):
-        errors.input("PricingModel Usage needs a UsageBasedPricingTerm and no upfront term")
+    if model == "Usage" and "UsageBasedPricingTerm" not in types:
+        errors.input("PricingModel Usage needs a UsageBasedPricingTerm")
+    elif model == "Usage" and types & UPFRONT_TERMS and not annual:
+        errors.input(
+            "PricingModel Usage takes an upfront term only as an AMI product's hourly-annual "
+            "pricing; use PricingModel Contract for a contract with usage pricing"
+        )
     if model == "Byol" and types != {"ByolPricingTerm"}:
         errors.input("PricingModel Byol takes exactly one ByolPricingTerm")
 
 
-def _pricing_term(term: Any, index: int, dimensions: Mapping[str, str], errors: Errors) -> Document:
+def _annual_prices_hourly_dimensions(terms: list[Document], errors: Errors) -> None:
+    """Hourly-annual pricing: the annual term prices instance types that have an hourly price.
+
+    Every reference sample prices the same instance type in both terms; an annual price for an
+    instance type without an hourly one is refused (unconfirmed: the conservative choice).
+    """
+    hourly = set(_keys(terms, {"UsageBasedPricingTerm"}))
+    extra = sorted(set(_keys(terms, UPFRONT_TERMS)) - hourly)
+    if extra:
+        errors.input(
+            f"hourly-annual pricing: {', '.join(extra)} has an annual price but no hourly price "
+            "in the UsageBasedPricingTerm"
+        )
+
+
+def _keys(terms: list[Document], types: frozenset[str] | set[str]) -> Iterator[str]:
+    """The DimensionKeys that ``terms`` of ``types`` price (rate cards and grants)."""
+    for term in terms:
+        if term.get("Type") not in types:
+            continue
+        for card in term.get("RateCards") or []:
+            for item in (card.get("RateCard") or []) if isinstance(card, dict) else []:
+                if isinstance(item, dict):
+                    yield str(item.get("DimensionKey"))
+        for grant in term.get("Grants") or []:
+            if isinstance(grant, dict):
+                yield str(grant.get("DimensionKey"))
+
+
+def _pricing_term(term: Any, index: int, dimensions: Dimensions, errors: Errors) -> Document:
     where = f"Terms[{index}]"
     if not isinstance(term, dict) or term.get("Type") not in PRICING_TERMS:
         kind = term.get("Type") if isinstance(term, dict) else term
@@ -78,7 +138,7 @@ def _pricing_term(term: Any, index: int, dimensions: Mapping[str, str], errors: 
 
 
 def _configurable_upfront(
-    term: Document, where: str, dimensions: Mapping[str, str], errors: Errors
+    term: Document, where: str, dimensions: Dimensions, errors: Errors
 ) -> Document:
     if not fields.members(term, {"Type", "CurrencyCode", "RateCards"}, set(), where, errors):
         return term
@@ -97,7 +157,7 @@ def _configurable_upfront(
                 fields.enum(
                     constraints, name, ("Allowed", "Disallowed"), f"{at}.Constraints", errors
                 )
-        _rate_card(card, at, dimensions, ENTITLED, errors)
+        _rate_card(card, at, dimensions.kinds, dimensions.upfront, errors)
     return term
 
 
@@ -109,16 +169,14 @@ def _selector(selector: Any, at: str, errors: Errors) -> None:
         fields.duration(selector.get("Value"), f"{at}.Selector.Value", errors)
 
 
-def _usage_based(
-    term: Document, where: str, dimensions: Mapping[str, str], errors: Errors
-) -> Document:
+def _usage_based(term: Document, where: str, dimensions: Dimensions, errors: Errors) -> Document:
     if not fields.members(term, {"Type", "CurrencyCode", "RateCards"}, set(), where, errors):
         return term
     fields.currency(term, where, errors)
     for number, card in enumerate(fields.sized_list(term, "RateCards", 1, 1, where, errors)):
         at = f"{where}.RateCards[{number}]"
         if isinstance(card, dict) and fields.members(card, {"RateCard"}, set(), at, errors):
-            _rate_card(card, at, dimensions, METERED, errors)
+            _rate_card(card, at, dimensions.kinds, METERED, errors)
     return term
 
 
@@ -145,9 +203,7 @@ def _rate_card(
         )
 
 
-def _fixed_upfront(
-    term: Document, where: str, dimensions: Mapping[str, str], errors: Errors
-) -> Document:
+def _fixed_upfront(term: Document, where: str, dimensions: Dimensions, errors: Errors) -> Document:
     required = {"Type", "CurrencyCode", "Price", "Grants"}
     if not fields.members(term, required, {"Duration"}, where, errors):
         return term
@@ -157,25 +213,23 @@ def _fixed_upfront(
     )
     if term.get("Duration") is not None:
         fields.duration(term["Duration"], f"{where}.Duration", errors)
-    _grants(term, where, dimensions, ENTITLED, errors)
+    _grants(term, where, dimensions.kinds, dimensions.upfront, errors)
     return term
 
 
-def _free_trial(
-    term: Document, where: str, dimensions: Mapping[str, str], errors: Errors
-) -> Document:
+def _free_trial(term: Document, where: str, dimensions: Dimensions, errors: Errors) -> Document:
     if fields.members(term, {"Type", "Duration", "Grants"}, set(), where, errors):
         fields.duration(term["Duration"], f"{where}.Duration", errors)
-        _grants(term, where, dimensions, None, errors)
+        _grants(term, where, dimensions.kinds, None, errors)
     return term
 
 
-def _byol(term: Document, where: str, _dims: Mapping[str, str], errors: Errors) -> Document:
+def _byol(term: Document, where: str, _dims: Dimensions, errors: Errors) -> Document:
     fields.members(term, {"Type"}, set(), where, errors)
     return term
 
 
-def _recurring(term: Document, where: str, _dims: Mapping[str, str], errors: Errors) -> Document:
+def _recurring(term: Document, where: str, _dims: Dimensions, errors: Errors) -> Document:
     required = {"Type", "CurrencyCode", "BillingPeriod", "Price"}
     if fields.members(term, required, set(), where, errors):
         fields.currency(term, where, errors)
@@ -203,13 +257,19 @@ def _grants(
     kind: str | None,
     errors: Errors,
 ) -> None:
+    """Grants of a FixedUpfront or FreeTrial term. ``MaxQuantity`` is optional: without it the
+    buyer may use the dimension without limit (Catalog API reference, "Work with channel partner
+    private offers", UpdatePricingTerms; the reference sample
+    CreatePublicFreeTrialOfferWithSubscriptionPricingForSaas grants without it)."""
     for grant in fields.sized_list(term, "Grants", 1, limits.MAX_GRANTS, where, errors):
         if not isinstance(grant, dict) or not fields.members(
-            grant, {"DimensionKey", "MaxQuantity"}, set(), f"{where}.Grants", errors
+            grant, {"DimensionKey"}, {"MaxQuantity"}, f"{where}.Grants", errors
         ):
             continue
         _dimension(grant["DimensionKey"], dimensions, kind, where, errors)
-        quantity = grant["MaxQuantity"]
+        quantity = grant.get("MaxQuantity")
+        if quantity is None:
+            continue
         if isinstance(quantity, bool) or not isinstance(quantity, int):
             errors.input(f"{where}: MaxQuantity must be an integer, got {quantity!r}")
         elif not 1 <= quantity <= limits.MAX_QUANTITY:

@@ -1,8 +1,16 @@
 """ReleaseOffer: a Draft offer becomes Released, visible to its buyers.
 
 The emulator requires a Name, pricing terms, a LegalTerm, BuyerAccounts targeting (it emulates
-private offers), an AvailabilityEndDate not in the past, a ValidityTerm for contract pricing, and
-the cross-term rules. The real required set is unconfirmed (docs/emulator.md, "Deep validation").
+private offers), an AvailabilityEndDate not in the past, a contract duration, and the cross-term
+rules. The real required set is unconfirmed (docs/emulator.md, "Deep validation").
+
+A contract's duration may be given by the rate card alone: AWS's reference change sets
+(aws-samples/aws-marketplace-reference-code) CreatePrivateOfferWithContractPricingForAmiProduct,
+...ForContainerProduct, CreatePrivateOfferWithTieredContractPricingForSaas and
+CreatePrivateOfferWithContractWithPayAsYouGoPricingForSaas release a ConfigurableUpfrontPricingTerm
+without a ValidityTerm, its ``Selector`` carrying the duration. Only a FixedUpfrontPricingTerm
+without a ``Duration`` and without a ValidityTerm, which no sample sends, is refused (unconfirmed:
+the conservative choice).
 """
 
 from __future__ import annotations
@@ -71,6 +79,19 @@ def _missing(offer: Document) -> list[str]:
         missing.append("BuyerAccounts targeting (UpdateTargeting)")
     if end_date(offer) is None:
         missing.append("an AvailabilityEndDate (UpdateAvailability)")
-    if terms.keys() & UPFRONT_TERMS and "ValidityTerm" not in terms:
-        missing.append("a ValidityTerm for contract pricing (UpdateValidityTerms)")
+    if terms.keys() & UPFRONT_TERMS and not _has_duration(terms):
+        missing.append(
+            "a contract duration: a ValidityTerm (UpdateValidityTerms) or a Duration on the "
+            "FixedUpfrontPricingTerm (UpdatePricingTerms)"
+        )
     return missing
+
+
+def _has_duration(terms: Mapping[str, Document]) -> bool:
+    """Whether a contract says how long it runs (see the module docstring for the sources)."""
+    fixed = terms.get("FixedUpfrontPricingTerm")
+    return (
+        "ValidityTerm" in terms
+        or "ConfigurableUpfrontPricingTerm" in terms
+        or (fixed is not None and bool(fixed.get("Duration")))
+    )

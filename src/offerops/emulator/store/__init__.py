@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 30_000
 
 _SCHEMA = """
@@ -29,7 +29,10 @@ CREATE TABLE IF NOT EXISTS products (
     account TEXT NOT NULL,
     product_type TEXT NOT NULL,
     name TEXT,
-    dimensions TEXT NOT NULL                -- JSON {key: "Entitled" | "ExternallyMetered"}
+    dimensions TEXT NOT NULL,               -- JSON {key: "Entitled" | "ExternallyMetered"}
+    dimension_details TEXT,                 -- JSON [{Key, Name, Description, Unit, Types}]
+    revision INTEGER NOT NULL DEFAULT 1,
+    last_modified TEXT                      -- DateTimeISO8601
 );
 CREATE TABLE IF NOT EXISTS resale_authorizations (
     id TEXT PRIMARY KEY,
@@ -37,7 +40,8 @@ CREATE TABLE IF NOT EXISTS resale_authorizations (
     reseller_account TEXT NOT NULL,
     product_id TEXT NOT NULL,
     name TEXT NOT NULL,
-    status TEXT NOT NULL
+    status TEXT NOT NULL,
+    created TEXT                            -- DateTimeISO8601
 );
 CREATE TABLE IF NOT EXISTS offers (
     id TEXT PRIMARY KEY,
@@ -52,7 +56,8 @@ CREATE TABLE IF NOT EXISTS offers (
     buyer_accounts TEXT NOT NULL,           -- comma-separated, for wildcard filters and sorting
     targeting TEXT NOT NULL,                -- comma-separated OfferTargetingString values
     last_modified TEXT NOT NULL,            -- DateTimeISO8601
-    details TEXT NOT NULL                   -- the DetailsDocument as JSON
+    details TEXT NOT NULL,                  -- the DetailsDocument as JSON
+    target_agreement_id TEXT                -- the agreement a replacement offer replaces
 );
 CREATE INDEX IF NOT EXISTS offers_by_id ON offers (account, id);
 CREATE INDEX IF NOT EXISTS offers_by_modified ON offers (account, last_modified, id);
@@ -60,6 +65,7 @@ CREATE INDEX IF NOT EXISTS offers_by_name ON offers (account, name, id);
 CREATE INDEX IF NOT EXISTS offers_by_product ON offers (account, product_id, id);
 CREATE INDEX IF NOT EXISTS offers_by_end ON offers (account, availability_end, id);
 CREATE INDEX IF NOT EXISTS offers_by_state ON offers (account, state, id);
+CREATE INDEX IF NOT EXISTS offers_by_target ON offers (account, target_agreement_id, id);
 CREATE TABLE IF NOT EXISTS offer_buyers (
     buyer TEXT NOT NULL,
     offer_id TEXT NOT NULL,
@@ -112,11 +118,27 @@ CREATE TABLE IF NOT EXISTS agreements (
     end_time REAL,
     purchase_order TEXT,
     terms TEXT NOT NULL,                    -- JSON: the offer's Terms, frozen at acceptance
-    renews INTEGER NOT NULL
+    renews INTEGER NOT NULL,
+    initial_agreement_id TEXT,              -- first agreement of a replacement chain
+    replaced_time REAL                      -- when a replacement offer's acceptance replaced it
 );
 CREATE INDEX IF NOT EXISTS agreements_by_proposer ON agreements (proposer, seq);
 CREATE INDEX IF NOT EXISTS agreements_by_acceptor ON agreements (acceptor, seq);
 """
+
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (
+        "ALTER TABLE products ADD COLUMN dimension_details TEXT",
+        "ALTER TABLE products ADD COLUMN revision INTEGER NOT NULL DEFAULT 1",
+        "ALTER TABLE products ADD COLUMN last_modified TEXT",
+        "ALTER TABLE resale_authorizations ADD COLUMN created TEXT",
+        "ALTER TABLE offers ADD COLUMN target_agreement_id TEXT",
+        "ALTER TABLE agreements ADD COLUMN initial_agreement_id TEXT",
+        "ALTER TABLE agreements ADD COLUMN replaced_time REAL",
+    ),
+}
+"""Schema version -> the statements that bring a database of that version to the next one (a
+database written before products, authorizations and replacements were entities keeps its data)."""
 
 TABLES = (
     "products",
@@ -157,6 +179,8 @@ class Store:
                         f"{self.path} was written by a newer offerops emulator "
                         f"(schema {version}, this one knows {SCHEMA_VERSION})"
                     )
+                for statement in _MIGRATIONS.get(version, ()):
+                    connection.execute(statement)
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
                         connection.execute(statement)

@@ -1,26 +1,49 @@
-"""Products and resale authorizations in the store: what offer rules look up.
+"""Products and resale authorizations in the store: what offer rules look up and what
+DescribeEntity / ListEntities show.
 
 The records are plain data; whether a product may be priced or resold is decided by the offer
-change types (:mod:`offerops.emulator.offers`), not here.
+change types (:mod:`offerops.emulator.offers`), and what the entities look like on the wire by
+:mod:`offerops.emulator.catalog_entities`, not here.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, Literal
+
+from offerops.emulator.store import agreements
+from offerops.emulator.store.agreements import AgreementRecord
+
+Dimension = Mapping[str, Any]
+"""A product dimension as the Catalog API shows it: ``{Key, Name, Description, Unit, Types}``."""
 
 
 @dataclass(frozen=True)
 class Product:
-    """A seeded product: its owner and dimensions (key -> Entitled or ExternallyMetered)."""
+    """A product: its owner, type, title and dimensions.
+
+    ``dimensions`` classifies each key as Entitled or ExternallyMetered for the offer pricing rules;
+    ``dimension_list`` holds the dimensions as DescribeEntity shows them (empty for a product stored
+    before the emulator described products: then they are derived from ``dimensions``).
+    """
 
     product_id: str
     account: str
     product_type: str
     name: str | None
     dimensions: Mapping[str, str]
+    dimension_list: Sequence[Dimension] = ()
+    revision: int = 1
+    last_modified: str | None = None
+
+    def described_dimensions(self) -> list[dict[str, Any]]:
+        """The Dimensions of the product's DetailsDocument."""
+        if self.dimension_list:
+            return [dict(dimension) for dimension in self.dimension_list]
+        return [{"Key": key, "Types": [kind]} for key, kind in self.dimensions.items()]
 
 
 @dataclass(frozen=True)
@@ -33,6 +56,20 @@ class ResaleAuthorization:
     product_id: str
     name: str
     status: str
+    created: str | None = None
+
+
+def _product(row: sqlite3.Row) -> Product:
+    return Product(
+        row["product_id"],
+        row["account"],
+        row["product_type"],
+        row["name"],
+        json.loads(row["dimensions"]),
+        tuple(json.loads(row["dimension_details"] or "[]")),
+        row["revision"],
+        row["last_modified"],
+    )
 
 
 def product(connection: sqlite3.Connection, product_id: str) -> Product | None:
@@ -40,29 +77,44 @@ def product(connection: sqlite3.Connection, product_id: str) -> Product | None:
     row = connection.execute(
         "SELECT * FROM products WHERE product_id = ?", (product_id,)
     ).fetchone()
-    if row is None:
-        return None
-    return Product(
-        row["product_id"],
-        row["account"],
-        row["product_type"],
-        row["name"],
-        json.loads(row["dimensions"]),
-    )
+    return _product(row) if row is not None else None
+
+
+def products_of(connection: sqlite3.Connection, account: str) -> list[Product]:
+    """Every product ``account`` owns, by id (a seller has few: ListEntities pages in memory)."""
+    rows = connection.execute(
+        "SELECT * FROM products WHERE account = ? ORDER BY product_id", (account,)
+    ).fetchall()
+    return [_product(row) for row in rows]
 
 
 def save_product(connection: sqlite3.Connection, record: Product) -> None:
     """Insert or replace a product."""
     connection.execute(
-        "INSERT OR REPLACE INTO products (product_id, account, product_type, name, dimensions)"
-        " VALUES (?, ?, ?, ?, ?)",
+        "INSERT OR REPLACE INTO products (product_id, account, product_type, name, dimensions, "
+        "dimension_details, revision, last_modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
             record.product_id,
             record.account,
             record.product_type,
             record.name,
             json.dumps(dict(record.dimensions)),
+            json.dumps([dict(d) for d in record.dimension_list]),
+            record.revision,
+            record.last_modified,
         ),
+    )
+
+
+def _authorization(row: sqlite3.Row) -> ResaleAuthorization:
+    return ResaleAuthorization(
+        row["id"],
+        row["isv_account"],
+        row["reseller_account"],
+        row["product_id"],
+        row["name"],
+        row["status"],
+        row["created"],
     )
 
 
@@ -73,25 +125,34 @@ def resale_authorization(
     row = connection.execute(
         "SELECT * FROM resale_authorizations WHERE id = ?", (authorization_id,)
     ).fetchone()
-    if row is None:
-        return None
-    return ResaleAuthorization(
-        row["id"],
-        row["isv_account"],
-        row["reseller_account"],
-        row["product_id"],
-        row["name"],
-        row["status"],
-    )
+    return _authorization(row) if row is not None else None
+
+
+def authorizations_of(
+    connection: sqlite3.Connection, party: Literal["isv", "reseller"], account: str
+) -> list[ResaleAuthorization]:
+    """The authorizations ``account`` issued (``isv``) or that are shared with it (``reseller``)."""
+    column = _PARTY_COLUMNS[party]
+    rows = connection.execute(
+        f"SELECT * FROM resale_authorizations WHERE {column} = ? ORDER BY id", (account,)
+    ).fetchall()
+    return [_authorization(row) for row in rows]
+
+
+_PARTY_COLUMNS = {"isv": "isv_account", "reseller": "reseller_account"}
+"""Party -> column (a fixed mapping, so no caller's text ever reaches the SQL)."""
 
 
 def save_resale_authorization(
     connection: sqlite3.Connection, authorization: ResaleAuthorization
 ) -> None:
-    """Insert or replace a resale authorization."""
+    """Insert or replace a resale authorization (keeping the first CreatedDate)."""
     connection.execute(
-        "INSERT OR REPLACE INTO resale_authorizations (id, isv_account, reseller_account, "
-        "product_id, name, status) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO resale_authorizations (id, isv_account, reseller_account, product_id, name, "
+        "status, created) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+        "isv_account = excluded.isv_account, reseller_account = excluded.reseller_account, "
+        "product_id = excluded.product_id, name = excluded.name, status = excluded.status, "
+        "created = COALESCE(resale_authorizations.created, excluded.created)",
         (
             authorization.id,
             authorization.isv_account,
@@ -99,12 +160,14 @@ def save_resale_authorization(
             authorization.product_id,
             authorization.name,
             authorization.status,
+            authorization.created,
         ),
     )
 
 
 class StoreCatalog:
-    """The lookups offer rules need (:class:`offerops.emulator.offers.Catalog`) on a connection."""
+    """The lookups offer rules need (:class:`offerops.emulator.offers.Catalog`) on a connection,
+    plus the agreement a replacement offer targets."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._connection = connection
@@ -114,3 +177,6 @@ class StoreCatalog:
 
     def resale_authorization(self, authorization_id: str) -> ResaleAuthorization | None:
         return resale_authorization(self._connection, authorization_id)
+
+    def agreement(self, agreement_id: str) -> AgreementRecord | None:
+        return agreements.record(self._connection, agreement_id)

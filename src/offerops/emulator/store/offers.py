@@ -28,9 +28,9 @@ SORT_COLUMNS: Mapping[str, str] = {
     "State": "state",
     "Targeting": "targeting",
     "LastModifiedDate": "last_modified",
+    "TargetAgreementId": "target_agreement_id",
     # Attributes no emulated offer has: sorting by them is sorting by id.
     "OfferSetId": "id",
-    "TargetAgreementId": "id",
     "TargetAgreementIntent": "id",
     "CreatedBySource": "id",
 }
@@ -46,6 +46,7 @@ class OfferRow:
     revision: int
     last_modified: str
     details: dict[str, Any]
+    target_agreement_id: str | None = None
 
     @classmethod
     def from_row(cls, row: Row) -> OfferRow:
@@ -55,6 +56,7 @@ class OfferRow:
             row["revision"],
             row["last_modified"],
             json.loads(row["details"]),
+            row["target_agreement_id"],
         )
 
 
@@ -75,6 +77,8 @@ class OfferRecord:
     targeting: Sequence[str]
     last_modified: str
     details: Mapping[str, Any]
+    target_agreement_id: str | None = None
+    """Set only when a replacement offer is created; later writes keep the stored value."""
 
 
 # --- filters of ListEntities, as data ------------------------------------------------------------
@@ -158,11 +162,20 @@ def exists(connection: sqlite3.Connection, offer_id: str, account: str) -> bool:
 
 
 def save(connection: sqlite3.Connection, record: OfferRecord) -> None:
-    """Insert or replace an offer and its buyer index entries."""
+    """Insert or replace an offer and its buyer index entries (a replacement offer keeps the
+    agreement it targets)."""
     connection.execute(
-        "INSERT OR REPLACE INTO offers (id, account, revision, name, product_id, "
+        "INSERT INTO offers (id, account, revision, name, product_id, "
         "resale_authorization_id, state, release_date, availability_end, buyer_accounts, "
-        "targeting, last_modified, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "targeting, last_modified, details, target_agreement_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+        "account = excluded.account, revision = excluded.revision, name = excluded.name, "
+        "product_id = excluded.product_id, "
+        "resale_authorization_id = excluded.resale_authorization_id, state = excluded.state, "
+        "release_date = excluded.release_date, availability_end = excluded.availability_end, "
+        "buyer_accounts = excluded.buyer_accounts, targeting = excluded.targeting, "
+        "last_modified = excluded.last_modified, details = excluded.details, "
+        "target_agreement_id = COALESCE(excluded.target_agreement_id, offers.target_agreement_id)",
         (
             record.id,
             record.account,
@@ -177,6 +190,7 @@ def save(connection: sqlite3.Connection, record: OfferRecord) -> None:
             ",".join(record.targeting),
             record.last_modified,
             json.dumps(record.details, separators=(",", ":")),
+            record.target_agreement_id,
         ),
     )
     connection.execute("DELETE FROM offer_buyers WHERE offer_id = ?", (record.id,))

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
+import signal
+import sqlite3
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -157,3 +163,184 @@ def test_version_subprocess() -> None:
         [sys.executable, "-m", "offerops", "--version"], capture_output=True, text=True, check=True
     )
     assert result.stdout.startswith("offerops, version ")
+
+
+# --- the error boundary: field failures are one line and exit 1 or 2, never exit 3 -----------
+
+
+def both_paths(repo: OfferRepo, capsys: pytest.CaptureFixture[str], *args: str) -> list[str]:
+    """Run ``args`` under main() and under click's runner; both must agree. The error output."""
+    code, _ = invoke(repo, *args)
+    under_main = capsys.readouterr().err
+    runner = CliRunner().invoke(cli, ["--root", str(repo.root), *args])
+    assert runner.exit_code == code, (runner.output, under_main)
+    assert runner.stderr == under_main
+    return [str(code), *under_main.splitlines()]
+
+
+def test_missing_aws_profile_is_a_configuration_error(
+    repo: OfferRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(repo.root / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(repo.root / "no-aws-credentials"))
+    config = (repo.root / "offerops.yaml").read_text()
+    repo.write("offerops.yaml", config + "backend:\n  kind: aws\n  profile: gone\n")
+    code, *err = both_paths(repo, capsys, "plan", "--today", "2026-11-23")
+    assert code == "2"
+    assert err[0] == "offerops: error: AWS profile 'gone' not found"
+    assert "backend.profile" in err[1]
+    detailed, _ = invoke(repo, "plan", "--today", "2026-11-23", "--detailed-exitcode")
+    assert detailed == 1, "with --detailed-exitcode 2 means changes, so errors are 1"
+
+
+def test_corrupt_emulator_database_names_the_file(
+    repo: OfferRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = repo.root / ".offerops" / "marketplace.sqlite"
+    database.parent.mkdir()
+    database.write_bytes(b"not a database" * 512)
+    code, *err = both_paths(repo, capsys, "status", "--today", "2026-11-23")
+    assert code == "1"
+    assert (
+        err[0]
+        == f"offerops: error: the emulator database {database} is corrupt: file is not a database"
+    )
+    assert err[1].startswith("  hint: move it aside or delete it")
+
+
+def test_locked_database_and_api_refusals_are_explained() -> None:
+    from botocore.exceptions import ClientError, EndpointConnectionError
+
+    from offerops.failures import explain
+
+    with tempfile_db() as (holder, other):
+        holder.execute("BEGIN EXCLUSIVE")
+        with pytest.raises(sqlite3.OperationalError) as locked:
+            other.execute("BEGIN EXCLUSIVE")
+    failure = explain(locked.value, lambda: Path("m.sqlite"))
+    assert failure is not None and failure.exit_code == 1
+    assert failure.message.startswith("the emulator database m.sqlite is locked by another process")
+    refused = ClientError(
+        {"Error": {"Code": "AccessDeniedException", "Message": "not allowed"}}, "StartChangeSet"
+    )
+    denied = explain(refused)
+    assert denied is not None and denied.exit_code == 1
+    assert (
+        denied.message
+        == "the marketplace refused StartChangeSet: AccessDeniedException: not allowed"
+    )
+    assert denied.hint and "aws-marketplace:StartChangeSet" in denied.hint
+    unreachable = explain(EndpointConnectionError(endpoint_url="http://127.0.0.1:9"))
+    assert unreachable is not None and "http://127.0.0.1:9" in unreachable.message
+    assert explain(RuntimeError("a bug")) is None
+    assert explain(OSError(errno.ENOENT, "no such file")) is None, "no path: nothing to say"
+
+
+@contextlib.contextmanager
+def tempfile_db() -> Iterator[tuple[sqlite3.Connection, sqlite3.Connection]]:
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "m.sqlite"
+        holder, other = sqlite3.connect(path), sqlite3.connect(path, timeout=0)
+        try:
+            yield holder, other
+        finally:
+            holder.close()
+            other.close()
+
+
+def test_a_full_disk_names_the_file_being_written(
+    repo: OfferRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(_descriptor: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    repo.offer(CONTRACT_OFFER)
+    target = repo.root / "report.json"
+    monkeypatch.setattr("os.fsync", full)  # where a full disk shows when writes are buffered
+    code, *err = both_paths(repo, capsys, "lint", "--format", "json", "-o", str(target))
+    assert code == "1"
+    assert err[0] == (
+        f"offerops: error: no space left on the device writing {target} (No space left on device)"
+    )
+    assert not list(repo.root.glob(".report.json.*")), "the temporary file is removed"
+
+
+def test_an_unusable_output_path_is_one_line(
+    repo: OfferRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write("taken", "a file, not a directory\n")
+    code, *err = both_paths(repo, capsys, "lint", "-o", str(repo.root / "taken" / "report.txt"))
+    assert code == "1"
+    assert err[0].startswith(f"offerops: error: cannot use {repo.root / 'taken'}")
+
+
+def test_plan_without_config_exits_2_and_1_with_detailed_exitcode(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for args, expected in ((["plan"], 2), (["plan", "--detailed-exitcode"], 1)):
+        with pytest.raises(SystemExit) as exit_info:
+            main(args)
+        assert exit_info.value.code == expected
+        assert "no offerops.yaml found" in capsys.readouterr().err
+
+
+def test_broken_config_exits_2_for_every_backend_command(
+    repo: OfferRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write("offerops.yaml", "apiVersion: [\n")
+    for command in (["plan"], ["apply", "--yes"], ["status"], ["import", "--all"]):
+        code, _ = invoke(repo, *command)
+        assert code == 2, command
+        assert "offerops: error: offerops.yaml has errors" in capsys.readouterr().err
+
+
+def test_root_works_before_and_after_the_command(
+    repo: OfferRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.offer(CONTRACT_OFFER)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    runner = CliRunner(env={"OFFEROPS_TODAY": "2026-11-23"})
+    for args in (["lint", "--root", str(repo.root)], ["--root", str(repo.root), "lint"]):
+        result = runner.invoke(cli, args)
+        assert (result.exit_code, result.output) == (0, "2 files checked, no problems\n"), args
+    status = runner.invoke(cli, ["status", "--root", str(repo.root)])
+    assert status.exit_code == 0, status.output
+    assert "no managed offers on the marketplace yet" in status.output
+    offers = runner.invoke(
+        cli, ["emulator", "offers", "--root", str(repo.root), "--as", "444455556666"]
+    )
+    assert offers.exit_code == 0, offers.output
+    assert (repo.root / ".offerops" / "marketplace.sqlite").is_file()
+
+
+def test_changed_since_without_git_exits_2(tmp_path: Path) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "offerops", "lint", "--changed-since", "HEAD"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PATH": str(empty), "OFFEROPS_TODAY": "2026-11-23"},
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("offerops: error: git is not installed (no git executable")
+
+
+def test_sigterm_ends_a_command_with_143(
+    repo: OfferRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def terminated(*_: object) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)
+        raise AssertionError("SIGTERM did not stop the command")
+
+    previous = signal.getsignal(signal.SIGTERM)
+    monkeypatch.setattr("offerops.lint.runner.lint", terminated)
+    code, _ = invoke(repo, "lint")
+    assert code == 143
+    assert capsys.readouterr().err == "\nofferops: interrupted (SIGTERM)\n"
+    assert signal.getsignal(signal.SIGTERM) is previous, "the handler is restored"

@@ -2,35 +2,53 @@
 
 Each command only parses options, builds its collaborators and returns an exit code; the work is
 in the modules. :func:`main` is the single error boundary: expected errors print a message (exit
-1 or 2), Ctrl-C exits 130, and anything unexpected exits 3 with a crash log to attach to a bug
-report, never a bare traceback.
+1 or 2), including the network, credential, database and disk failures :mod:`offerops.failures`
+recognises; Ctrl-C exits 130 and SIGTERM 143; anything unexpected exits 3 with a crash log to
+attach to a bug report, never a bare traceback.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 import tempfile
+import threading
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar, NoReturn
+from typing import TYPE_CHECKING, ClassVar, NoReturn, TypeVar
 
 import click
 
 from offerops import __version__
 from offerops.errors import OfferopsError, UsageError
 
+if TYPE_CHECKING:
+    from offerops.reconcile.apply import OfferResult
+    from offerops.reconcile.importer import Imported
+    from offerops.reconcile.plan import Plan
+    from offerops.reconcile.session import Session
+
 REPORT_FORMATS = ("text", "json", "sarif", "github")
+PLAN_FORMATS = ("text", "markdown", "json")
+"""The names of ``offerops.reconcile.render.RENDERERS`` (kept here so start-up imports nothing)."""
+INTERRUPTING_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+CommandT = TypeVar("CommandT", bound=click.Command)
+ROOT_HELP = "Repository root (default: the nearest directory with offerops.yaml)."
 
 
 class Options:
     """Options shared by every command."""
 
-    def __init__(self, root: Path | None) -> None:
+    def __init__(self, root: Path | None = None) -> None:
+        self._root = root
+
+    def set_root(self, root: Path) -> None:
+        """``--root`` given after the subcommand: it wins over one given before."""
         self._root = root
 
     def root(self) -> Path:
@@ -43,8 +61,49 @@ class Options:
             return self._root.resolve()
         return find_root(Path.cwd())
 
+    def database(self) -> Path | None:
+        """The embedded emulator's database, to name it when sqlite fails (None: not embedded)."""
+        from offerops.emulator.cli import load_config
+        from offerops.repo import CONFIG_NAME
+
+        root = self.root()
+        backend = load_config(root / CONFIG_NAME).backend
+        return root / backend.path if backend.kind == "emulator" else None
+
 
 pass_options = click.make_pass_decorator(Options)
+
+
+def _take_root(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        ctx.ensure_object(Options).set_root(value)
+
+
+def _root_param() -> click.Option:
+    """``--root`` after the subcommand (``offerops status --root X``), as well as before it."""
+    return click.Option(
+        ["--root"],
+        type=click.Path(file_okay=False, path_type=Path),
+        expose_value=False,
+        callback=_take_root,
+        help=ROOT_HELP,
+    )
+
+
+def _with_root(command: click.Command) -> click.Command:
+    """Give ``command`` (and a group's every subcommand) the ``--root`` option, once."""
+    if isinstance(command, click.Group):
+        for subcommand in command.commands.values():
+            _with_root(subcommand)
+    elif not any(param.name == "root" for param in command.params):
+        command.params.append(_root_param())
+    return command
+
+
+def root_option(command: CommandT) -> CommandT:
+    """Decorator (above ``@cli.command``) for commands that use the repository."""
+    _with_root(command)
+    return command
 
 
 class LazyGroup(click.Group):
@@ -56,20 +115,25 @@ class LazyGroup(click.Group):
         "clone": ("offerops.gitops.cli", "clone_command"),
         "comment": ("offerops.gitops.cli", "comment_command"),
     }
+    without_root: ClassVar[frozenset[str]] = frozenset({"new"})
+    """Lazy commands that do not use the repository (``new`` makes one)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy])
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: click.Context) -> object:
         """Expected errors end the command with their message and exit code, the same under
         :func:`main` and under click's test runner."""
         try:
             return super().invoke(ctx)
-        except OfferopsError as error:
-            click.echo(f"offerops: error: {error.message}", err=True)
-            if error.hint:
-                click.echo(f"  hint: {error.hint}", err=True)
-            ctx.exit(error.exit_code)
+        except Exception as error:
+            from offerops.failures import explain, report
+
+            failure = explain(error, _database_locator(ctx))
+            if failure is None:
+                raise
+            report(failure)
+            ctx.exit(failure.exit_code)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.lazy:
@@ -77,23 +141,28 @@ class LazyGroup(click.Group):
 
             module, attribute = self.lazy[name]
             command: click.Command = getattr(importlib.import_module(module), attribute)
-            return command
+            return command if name in self.without_root else _with_root(command)
         return super().get_command(ctx, name)
+
+
+def _database_locator(ctx: click.Context) -> Callable[[], Path | None] | None:
+    """Names the emulator database in a sqlite error; not for ``emulator`` (it takes --db)."""
+    options = ctx.obj
+    if not isinstance(options, Options) or ctx.invoked_subcommand == "emulator":
+        return None
+    return options.database
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="offerops")
-@click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Repository root (default: the nearest directory with offerops.yaml).",
-)
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), help=ROOT_HELP)
 @click.pass_context
 def cli(ctx: click.Context, root: Path | None) -> None:
     """AWS Marketplace private offers as code: lint, plan and apply offers kept in git."""
     ctx.obj = Options(root)
 
 
+@root_option
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
@@ -165,6 +234,7 @@ def lint(
     _exit(1 if report.has_errors else 0)
 
 
+@root_option
 @cli.command()
 @click.option("--check", is_flag=True, help="Exit 1 if the schemas are stale; write nothing.")
 @click.option(
@@ -193,11 +263,12 @@ def schema(options: Options, check: bool, directory: Path | None) -> None:
         click.echo(f"schemas in {target} are current")
 
 
+@root_option
 @cli.command()
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "markdown", "json"]),
+    type=click.Choice(PLAN_FORMATS),
     default="text",
     show_default=True,
     help="text for terminals, markdown for a pull-request comment, json for tools.",
@@ -225,28 +296,25 @@ def plan(
 ) -> None:
     """Show what apply would change on the marketplace (read-only).
 
-    Exit status: 0 success (with --detailed-exitcode: 0 no changes, 2 changes), 1 error.
+    Exit status: 0 success, 1 error, 2 could not run (no or unusable offerops.yaml). With
+    --detailed-exitcode (Terraform's convention): 0 no changes, 2 changes, 1 any error.
     """
     from offerops.reconcile.plan import save_plan
-    from offerops.reconcile.render import render_json, render_markdown, render_text
+    from offerops.reconcile.render import RENDERERS
 
-    with _errors_exit_1():
+    with _errors_exit_1(detailed_exitcode):
         session = _open_session(options, today)
         try:
             result = session.plan(prune)
         finally:
             session.close()
-    if out is not None:
-        save_plan(result, out)
-    if output_format == "markdown":
-        click.echo(render_markdown(result), nl=False)
-    elif output_format == "json":
-        click.echo(render_json(result), nl=False)
-    else:
-        click.echo(render_text(result, _use_color(color, None)), nl=False)
+        if out is not None:
+            save_plan(result, out)
+    click.echo(RENDERERS[output_format](result, _use_color(color, None)), nl=False)
     _exit(2 if detailed_exitcode and result.has_changes else 0)
 
 
+@root_option
 @cli.command()
 @click.argument("plan_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--yes", "-y", is_flag=True, help="Apply without asking (needed when not on a TTY).")
@@ -279,14 +347,11 @@ def apply(
 ) -> None:
     """Apply a saved plan (refused if stale), or plan and apply now.
 
-    Exit status: 0 everything applied, 1 some offer failed or needs a replacement.
+    Exit status: 0 everything applied, 1 some offer failed or needs a replacement, 2 could not
+    run, 130/143 interrupted by SIGINT/SIGTERM (the change sets started are in the log).
     """
-    from datetime import UTC, datetime
-
-    from offerops.reconcile.apply import ApplyOptions
     from offerops.reconcile.plan import load_plan
     from offerops.reconcile.render import render_text
-    from offerops.reconcile.session import write_apply_log
 
     saved = load_plan(plan_file) if plan_file else None
     session = _open_session(options, today)
@@ -298,18 +363,101 @@ def apply(
             _exit(_replacements_status(shown))
         if saved is None and not yes:
             _confirm_or_refuse()
-        started, clock = datetime.now(UTC), time.monotonic()
-        results = session.apply(current, ApplyOptions(parallelism=parallelism), _progress, saved)
-        seconds = time.monotonic() - clock
         log = log_path if log_path.is_absolute() else session.root / log_path
-        write_apply_log(log, session, shown, results, started, seconds)
+        outcome = _apply_and_log(session, current, saved, parallelism, log)
     finally:
         session.close()
+    _exit(_apply_status(outcome, shown))
+
+
+class ApplyOutcome:
+    """What apply did, where its log went, and the signal that stopped it (if any)."""
+
+    def __init__(self, results: list[OfferResult], log: Path | None, signals: list[int]) -> None:
+        self.results = results
+        self.log = log
+        self.signum = signals[0] if signals else None
+
+    def where(self) -> str:
+        if self.log is None:
+            return "standard error, above"
+        with contextlib.suppress(ValueError):
+            return str(self.log.relative_to(Path.cwd()))
+        return str(self.log)
+
+
+def _apply_and_log(
+    session: Session, current: Plan, saved: Plan | None, parallelism: int, log: Path
+) -> ApplyOutcome:
+    """Apply with SIGINT/SIGTERM stopping it gracefully, then write the log whatever happened."""
+    from offerops.reconcile.apply import ApplyOptions
+    from offerops.reconcile.session import write_apply_log
+
+    stop = threading.Event()
+    options = ApplyOptions(parallelism=parallelism, stop=stop, on_start=_progress)
+    with _stop_on_signals(stop) as signals:
+        started, clock = datetime.now(UTC), time.monotonic()
+        results = session.apply(current, options, _progress, saved)
+        seconds = time.monotonic() - clock
+        stopped_by = signal.Signals(signals[0]).name if signals else None
+        shown = saved or current
+        written = write_apply_log(
+            log, session, shown, results, started, seconds, stopped_by=stopped_by
+        )
+    return ApplyOutcome(results, written, signals)
+
+
+@contextlib.contextmanager
+def _stop_on_signals(stop: threading.Event) -> Iterator[list[int]]:
+    """While applying, SIGINT and SIGTERM set ``stop`` instead of killing the process.
+
+    Workers then start no new change set and stop polling, so the log can record what was
+    started. Repeated signals (CI sends SIGTERM after SIGINT) change nothing. The handlers that
+    were there before are restored afterwards. The notice is written with ``os.write``: a
+    handler must not re-enter a buffered stream the interrupted code may be writing.
+    """
+    caught: list[int] = []
+
+    def handle(signum: int, _frame: object) -> None:
+        if not caught:
+            os.write(2, b"\nofferops: stopping: no new change sets; recording those started\n")
+        caught.append(signum)
+        stop.set()
+
+    if threading.current_thread() is not threading.main_thread():
+        yield caught
+        return
+    previous = {signum: signal.signal(signum, handle) for signum in INTERRUPTING_SIGNALS}
+    try:
+        yield caught
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _apply_status(outcome: ApplyOutcome, shown: Plan) -> int:
+    """The summary lines and exit status: what happened on the marketplace, or the signal."""
+    from offerops.reconcile.apply import INTERRUPTED, NOT_STARTED
+
+    results = outcome.results
     failed = [result for result in results if result.status != "SUCCEEDED"]
-    click.echo(f"\nApplied {len(results) - len(failed)} of {len(results)} offer(s); log: {log}")
-    _exit(1 if failed else _replacements_status(shown))
+    click.echo(
+        f"\nApplied {len(results) - len(failed)} of {len(results)} offer(s); log: {outcome.where()}"
+    )
+    if outcome.signum is None:
+        return 1 if failed else _replacements_status(shown)
+    started = sum(1 for result in results if result.status == INTERRUPTED)
+    waiting = sum(1 for result in results if result.status == NOT_STARTED)
+    click.echo(
+        f"offerops: interrupted ({signal.Signals(outcome.signum).name}): {started} change set(s)"
+        f" started and not followed to the end, {waiting} offer(s) not started (ids in"
+        f" {outcome.where()}); rerun `offerops apply` to pick them up",
+        err=True,
+    )
+    return 128 + outcome.signum
 
 
+@root_option
 @cli.command("import")
 @click.argument("offer_ids", nargs=-1)
 @click.option("--all", "import_all", is_flag=True, help="Import every offer not managed in git.")
@@ -322,30 +470,21 @@ def import_command(
 
     Exit status: 0 every offer written, 1 some offer could not be imported (reported).
     """
-    from offerops.reconcile.importer import import_offers
+    from offerops.reconcile.importer import check_request, import_offers, offers_to_import
 
-    if bool(offer_ids) == import_all:
-        raise UsageError("name offer ids to import, or pass --all (not both)")
+    check_request(offer_ids, import_all)
     session = _open_session(options, today)
     try:
-        desired = session.desired()
-        actual = session.actual()
+        desired, actual = session.desired(), session.actual()
     finally:
         session.close()
-    managed_ids = {offer.adopted_id for offer in desired if offer.adopted_id}
-    keys = {offer.key for offer in desired}
-    if import_all:
-        chosen = [a for a in actual if a.key not in keys and a.offer_id not in managed_ids]
-    else:
-        known = {offer.offer_id: offer for offer in actual}
-        missing = [offer_id for offer_id in offer_ids if offer_id not in known]
-        if missing:
-            raise OfferopsError(f"no such offer on the marketplace: {', '.join(missing)}")
-        already = [offer_id for offer_id in offer_ids if offer_id in managed_ids]
-        if already:
-            raise OfferopsError(f"already in git (an offer file has its id): {', '.join(already)}")
-        chosen = [known[offer_id] for offer_id in offer_ids]
-    results = import_offers(chosen, session.config, session.root, keys)
+    chosen = offers_to_import(desired, actual, offer_ids)
+    taken = {offer.key for offer in desired}
+    _exit(_report_imports(import_offers(chosen, session.config, session.root, taken)))
+
+
+def _report_imports(results: list[Imported]) -> int:
+    """One line per offer (written, or why not); exit 1 if any could not be imported."""
     for result in results:
         if result.error:
             click.echo(f"✗ {result.offer_id}: {result.error}", err=True)
@@ -353,9 +492,10 @@ def import_command(
             click.echo(f"✓ {result.offer_id} -> {result.path}")
     if not results:
         click.echo("nothing to import: every offer on the marketplace is in git")
-    _exit(1 if any(result.error for result in results) else 0)
+    return 1 if any(result.error for result in results) else 0
 
 
+@root_option
 @cli.command()
 @click.argument("keys", nargs=-1)
 @click.option(
@@ -404,7 +544,7 @@ def status(options: Options, keys: tuple[str, ...], output_format: str, today: s
         click.echo("no managed offers on the marketplace yet; run `offerops apply`")
 
 
-def _open_session(options: Options, today: str | None) -> Any:
+def _open_session(options: Options, today: str | None) -> Session:
     from offerops.reconcile.session import open_session
     from offerops.repo import resolve_today
 
@@ -412,16 +552,26 @@ def _open_session(options: Options, today: str | None) -> Any:
 
 
 @contextlib.contextmanager
-def _errors_exit_1() -> Iterator[None]:
-    """plan's contract: any error is exit 1 (2 means "changes" with --detailed-exitcode)."""
+def _errors_exit_1(detailed_exitcode: bool) -> Iterator[None]:
+    """With --detailed-exitcode, 2 means "changes" (as in Terraform), so every error is 1."""
+    if not detailed_exitcode:
+        yield
+        return
+    from offerops.failures import explain
+
     try:
         yield
-    except OfferopsError as error:
-        error.exit_code = 1
-        raise
+    except Exception as error:
+        failure = explain(error)
+        if failure is None:
+            raise
+        failure.exit_code = 1
+        if failure is error:
+            raise
+        raise failure from error
 
 
-def _replacements_status(plan: Any) -> int:
+def _replacements_status(plan: Plan) -> int:
     pending = [entry.key for entry in plan.entries if entry.action == "replace-needed"]
     if pending:
         click.echo(
@@ -439,12 +589,23 @@ def _confirm_or_refuse() -> None:
         raise click.Abort()
 
 
-def _progress(result: Any) -> None:
-    mark = "✓" if result.status == "SUCCEEDED" else "✗"
-    target = result.offer_id or ""
+PROGRESS_MARKS = {"SUCCEEDED": "✓", "STARTED": "→", "INTERRUPTED": "…", "NOT_STARTED": "-"}
+
+
+def _progress(result: OfferResult) -> None:
+    """One line per offer when its change set starts, and one when it ends (with errors).
+
+    The "started" line is also the signal that a change set is in flight (tests wait for it).
+    """
+    mark = PROGRESS_MARKS.get(result.status, "✗")
+    target = f" {result.offer_id}" if result.offer_id else ""
+    status = result.status.lower().replace("_", " ")
+    if result.status == "STARTED":
+        click.echo(f"{mark} {result.action} {result.key}{target} started ({result.change_set_id})")
+        return
     click.echo(
-        f"{mark} {result.action} {result.key} {target} {result.status.lower()}"
-        f" ({result.change_set_id}, {result.seconds:.1f}s)"
+        f"{mark} {result.action} {result.key}{target} {status}"
+        f" ({result.change_set_id or 'no change set'}, {result.seconds:.1f}s)"
     )
     for error in result.errors:
         click.echo(f"    {result.relpath}: {error}")
@@ -493,19 +654,54 @@ def _crash_log(error: BaseException) -> Path:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn every outcome into an exit status."""
+    with _terminate_as_interrupt():
+        _run_main(argv)
+
+
+def _run_main(argv: list[str] | None) -> NoReturn:
+    from offerops.failures import Interrupted, explain, report
+
     try:
         status = cli.main(args=argv, prog_name="offerops", standalone_mode=False)
     except (KeyboardInterrupt, click.Abort):
         click.echo("\nofferops: interrupted", err=True)
         sys.exit(130)
+    except Interrupted as stop:
+        click.echo(f"\nofferops: interrupted ({signal.Signals(stop.signum).name})", err=True)
+        sys.exit(stop.exit_code)
     except click.ClickException as error:
         error.show()
         sys.exit(2 if isinstance(error, click.UsageError) else error.exit_code)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except Exception as error:
+        failure = explain(error)
+        if failure is not None:
+            report(failure)
+            sys.exit(failure.exit_code)
         log = _crash_log(error)
         click.echo(f"offerops: internal error: {type(error).__name__}: {error}", err=True)
         click.echo(f"  crash report: {log} (please attach it to a bug report)", err=True)
         sys.exit(3)
     sys.exit(status if isinstance(status, int) else 0)
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM ends any command like Ctrl-C (``finally`` blocks run), with exit 143.
+
+    apply installs its own handlers while change sets run, and restores this one after.
+    """
+    from offerops.failures import Interrupted
+
+    def handle(signum: int, _frame: object) -> None:
+        raise Interrupted(signum)
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, handle)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

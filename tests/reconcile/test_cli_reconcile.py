@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import signal
@@ -46,7 +47,8 @@ def test_plan_detailed_exitcode_and_saved_plan(embedded_repo: Path, tmp_path: Pa
     assert applied.exit_code == 0, applied.output
     assert "Applied 7 of 7 offer(s)" in applied.output
     log = json.loads((embedded_repo / ".offerops" / "apply-log.json").read_text())
-    assert log["summary"] == {"succeeded": 7, "failed": 0}
+    assert log["summary"] == {"succeeded": 7, "failed": 0, "interrupted": 0, "notStarted": 0}
+    assert log["interruptedBy"] is None
     assert all(entry["change_set_id"] for entry in log["offers"])
     again = run(embedded_repo, "plan", "--detailed-exitcode")
     assert again.exit_code == 0
@@ -227,3 +229,57 @@ def test_concurrent_apply_processes_do_not_double_create(
         plan = json.loads(offerops(embedded_repo, "plan", "--format", "json").stdout)
     assert plan["summary"]["no-op"] == 7, (plan["summary"], outputs)
     assert plan["summary"]["unmanaged"] == 0
+
+
+def test_an_unwritable_log_does_not_turn_a_successful_apply_into_a_failure(
+    embedded_repo: Path,
+) -> None:
+    (embedded_repo / "taken").write_text("a file, not a directory\n")
+    result = run(embedded_repo, "apply", "--yes", "--log", "taken/apply-log.json")
+    assert result.exit_code == 0, result.output
+    assert "Applied 7 of 7 offer(s); log: standard error, above" in result.stdout
+    warning, _, document = result.stderr.partition("here it is:\n")
+    assert warning.startswith(
+        f"offerops: warning: cannot write the apply log {embedded_repo / 'taken/apply-log.json'}"
+    )
+    log = json.loads(document)
+    assert log["summary"]["succeeded"] == 7
+    assert all(entry["change_set_id"] for entry in log["offers"])
+
+
+def test_a_full_state_directory_still_reports_the_apply(
+    example_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every write to .offerops fails with ENOSPC (the marketplace is elsewhere on http; on the
+    embedded backend the database is written by sqlite, which the patch leaves alone)."""
+
+    def full(path: Path, _text: str) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr("offerops.reconcile.session.atomic_write_text", full)
+    monkeypatch.setattr("offerops.reconcile.fetch.atomic_write_text", full)
+    result = run(example_repo, "apply", "--yes")
+    assert result.exit_code == 0, result.output
+    assert "(No space left on device); here it is:" in result.stderr
+    log = json.loads(result.stderr.partition("here it is:\n")[2])
+    assert log["summary"] == {"succeeded": 7, "failed": 0, "interrupted": 0, "notStarted": 0}
+    plan = run(example_repo, "plan", "--format", "json")
+    assert json.loads(plan.stdout)["summary"]["no-op"] == 7
+
+
+def test_status_accepts_root_after_the_command(embedded_repo: Path, tmp_path: Path) -> None:
+    assert run(embedded_repo, "apply", "--yes").exit_code == 0
+    result = CliRunner().invoke(
+        cli, ["status", "--root", str(embedded_repo), "--format", "json"], env=ENV
+    )
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.output)) == 7
+
+
+def test_import_refuses_a_bad_request_before_reading_the_marketplace(embedded_repo: Path) -> None:
+    both = run(embedded_repo, "import", "offer-abc", "--all")
+    assert (both.exit_code, "not both" in both.output) == (2, True)
+    assert not (embedded_repo / ".offerops").exists()
+    unknown = run(embedded_repo, "import", "offer-doesnotexist1")
+    assert unknown.exit_code == 1
+    assert "no such offer on the marketplace: offer-doesnotexist1" in unknown.output

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from offerops.reconcile.actual import actual_offer
-from offerops.reconcile.canonical import money, normalize
 from offerops.reconcile.desired import DesiredOffer
 from offerops.reconcile.diff import diff
 from offerops.reconcile.plan import desired_state
+from offerops.terms import change_documents, details_for
+from offerops.terms.document import DetailsDocument
+from offerops.terms.values import format_money
 from support import CONTRACT_OFFER, TODAY, USAGE_OFFER, OfferRepo
+from terms.strategies import entity_with
 
 
 def desired(repo: OfferRepo, text: str) -> DesiredOffer:
@@ -29,65 +33,54 @@ ID = "offer-abcdefghijklm"
 
 def entity_for(offer: DesiredOffer, state: str = "Released", **overrides: Any) -> dict[str, Any]:
     """What DescribeEntity would return after applying ``offer`` (dates as timestamps)."""
-    docs = offer.docs
-    end = docs["UpdateAvailability"]["AvailabilityEndDate"] + "T00:00:00.000Z"
-    terms = [
-        *docs["UpdatePricingTerms"]["Terms"],
-        *docs.get("UpdateValidityTerms", {}).get("Terms", []),
-        *docs.get("UpdatePaymentScheduleTerms", {}).get("Terms", []),
-        *docs["UpdateLegalTerms"]["Terms"],
-    ]
-    details = {
-        "Id": "offer-abcdefghijklm",
-        "ProductId": offer.product_id,
-        "State": state,
-        "Rules": [
-            {
-                "Type": "TargetingRule",
-                "PositiveTargeting": docs["UpdateTargeting"]["PositiveTargeting"],
-            },
-            {"Type": "AvailabilityRule", "AvailabilityEndDate": end},
-        ],
-        "Terms": [{**term, "Id": "term-123"} for term in reversed(terms)],
-        **docs["UpdateInformation"],
-        **overrides,
-    }
+    details = entity_with(change_documents(offer.terms))
+    details.update({"Id": ID, "ProductId": offer.product_id, "State": state, **overrides})
     return {
-        "EntityIdentifier": "offer-abcdefghijklm@3",
+        "EntityIdentifier": f"{details['Id']}@3",
         "EntityArn": f"arn:aws:aws-marketplace:us-east-1:111122223333:AWSMarketplace/Offer/{ID}",
         "DetailsDocument": details,
     }
+
+
+def pricing_term(offer: DesiredOffer) -> DetailsDocument:
+    document = details_for(offer.terms, "UpdatePricingTerms")
+    assert document is not None
+    terms = document["Terms"]
+    assert isinstance(terms, list) and len(terms) == 1 and isinstance(terms[0], dict)
+    return terms[0]
 
 
 @pytest.mark.parametrize("text", [CONTRACT_OFFER, USAGE_OFFER], ids=["contract", "usage"])
 def test_desired_round_trips_through_describe_entity(repo: OfferRepo, text: str) -> None:
     offer = desired(repo, text)
     actual = actual_offer(entity_for(offer), key=offer.key)
-    assert actual.docs == offer.docs
+    assert actual.terms == offer.terms
+    assert actual.unreadable is None
     assert actual.expires_on == offer.expires_on
     assert [p.action for p in diff([offer], [actual], TODAY)] == ["no-op"]
 
 
-def test_money_is_compared_by_value() -> None:
-    assert money("250") == money("250.0") == money("250.00") == "250.00"
-    assert money("0.125") == "0.125"
-    assert normalize({"Price": "1E+2"}, "") == {"Price": "100.00"}
+def test_money_is_written_in_one_form() -> None:
+    assert format_money(Decimal("250")) == format_money(Decimal("250.0")) == "250.00"
+    assert format_money(Decimal("0.125")) == "0.125"
+    assert format_money(Decimal("1E+2")) == "100.00"
 
 
-def test_dates_and_buyer_order_are_normalized() -> None:
-    document = {
-        "AvailabilityEndDate": "2027-03-31T00:00:00.000Z",
-        "BuyerAccounts": ["222222222222", "111111111111"],
-    }
-    assert normalize(document) == {
-        "AvailabilityEndDate": "2027-03-31",
-        "BuyerAccounts": ["111111111111", "222222222222"],
-    }
+def test_dates_money_and_buyer_order_do_not_show_as_changes(repo: OfferRepo) -> None:
+    offer = desired(repo, CONTRACT_OFFER)
+    entity = entity_for(offer)
+    details = entity["DetailsDocument"]
+    targeting = next(rule for rule in details["Rules"] if rule["Type"] == "TargetingRule")
+    targeting["PositiveTargeting"]["BuyerAccounts"].reverse()
+    configurable = next(t for t in details["Terms"] if t["Type"].startswith("Configurable"))
+    configurable["RateCards"][0]["RateCard"][0]["Price"] = "500.0"
+    (entry,) = diff([offer], [actual_offer(entity, key=offer.key)], TODAY)
+    assert entry.action == "no-op"
 
 
 def test_contract_upfront_maps_to_configurable_upfront(repo: OfferRepo) -> None:
     offer = desired(repo, CONTRACT_OFFER)
-    (term,) = offer.docs["UpdatePricingTerms"]["Terms"]
+    term = pricing_term(offer)
     assert term["Type"] == "ConfigurableUpfrontPricingTerm"
     card = term["RateCards"][0]
     assert card["Selector"] == {"Type": "Duration", "Value": "P36M"}
@@ -95,17 +88,15 @@ def test_contract_upfront_maps_to_configurable_upfront(repo: OfferRepo) -> None:
         {"DimensionKey": "admins", "Price": "500.00"},
         {"DimensionKey": "users", "Price": "25000.00"},
     ]
-    assert offer.docs["UpdateTargeting"]["PositiveTargeting"]["BuyerAccounts"] == [
-        "123456789012",
-        "210987654321",
-    ]
+    assert offer.terms.targeting is not None
+    assert offer.terms.targeting.buyer_accounts == ("123456789012", "210987654321")
 
 
 def test_fixed_quantities_map_to_fixed_upfront(repo: OfferRepo) -> None:
     text = CONTRACT_OFFER.replace(
         '        price: "500.00"\n', '        price: "500.00"\n        quantity: 5\n'
     )
-    (term,) = desired(repo, text).docs["UpdatePricingTerms"]["Terms"]
+    term = pricing_term(desired(repo, text))
     assert term["Type"] == "FixedUpfrontPricingTerm"
     assert term["Price"] == "2502500.00"
     assert term["Grants"] == [
@@ -174,3 +165,67 @@ def test_adopted_id_claims_an_untagged_offer(repo: OfferRepo) -> None:
     offer = desired(repo, text)
     untagged = actual_offer(entity_for(offer), key=None)
     assert [p.action for p in diff([offer], [untagged], TODAY)] == ["no-op"]
+
+
+def _two_validity_terms(offer: DesiredOffer, **overrides: Any) -> dict[str, Any]:
+    """An entity offerops cannot read faithfully (changed by hand: two ValidityTerms)."""
+    entity = entity_for(offer, **overrides)
+    terms = entity["DetailsDocument"]["Terms"]
+    terms.append({"Id": "term-x", "Type": "ValidityTerm", "AgreementDuration": "P12M"})
+    return entity
+
+
+def test_an_unreadable_offer_is_never_planned_as_absent(repo: OfferRepo) -> None:
+    """Its file is not a create of a duplicate: nothing is sent, and the plan says why."""
+    offer = desired(repo, CONTRACT_OFFER)
+    actual = actual_offer(_two_validity_terms(offer), key=offer.key)
+    assert actual.unreadable is not None and "ValidityTerm" in actual.unreadable
+    (entry,) = diff([offer], [actual], TODAY)
+    assert entry.action == "replace-needed"
+    assert entry.offer_id == ID
+    assert not entry.changes_anything
+    assert "cannot read this offer's terms (Terms: 2 terms of type ValidityTerm" in entry.reason
+
+
+def test_an_unreadable_offer_can_still_be_expired_or_left_unmanaged(repo: OfferRepo) -> None:
+    offer = desired(repo, CONTRACT_OFFER + "  lifecycle: expired\n")
+    actual = actual_offer(_two_validity_terms(offer), key=offer.key)
+    assert actual.expires_on == date(2027, 3, 31)
+    (entry,) = diff([offer], [actual], TODAY)
+    assert (entry.action, entry.expire_on) == ("expire", TODAY.isoformat())
+    (unclaimed,) = diff([], [actual_offer(_two_validity_terms(offer))], TODAY)
+    assert unclaimed.action == "unmanaged"
+    assert "offerops cannot read its terms" in unclaimed.reason
+    assert "offerops import" not in unclaimed.reason
+
+
+def test_terms_offerops_never_writes_are_compared_too(repo: OfferRepo) -> None:
+    """An adopted offer with a refund policy differs from its file: it needs a replacement."""
+    offer = desired(repo, CONTRACT_OFFER)
+    entity = entity_for(offer)
+    support = {"Id": "term-s", "Type": "SupportTerm", "RefundPolicy": "No refunds."}
+    entity["DetailsDocument"]["Terms"].append(support)
+    (entry,) = diff([offer], [actual_offer(entity, key=offer.key)], TODAY)
+    assert entry.action == "replace-needed"
+    assert "UpdateSupportTerms" in entry.reason
+    assert ("refund policy", "No refunds.", None) in [
+        (c.field, c.old, c.new) for c in entry.changes
+    ]
+
+
+def test_a_draft_with_a_markup_its_file_lacks_needs_a_replacement(repo: OfferRepo) -> None:
+    """The API replaces a markup but cannot remove it, so the draft cannot be completed."""
+    offer = desired(repo, CONTRACT_OFFER)
+    actual = actual_offer(entity_for(offer, state="Draft", MarkupPercentage="5.0"), key=offer.key)
+    (entry,) = diff([offer], [actual], TODAY)
+    assert entry.action == "replace-needed"
+    assert "reseller markup, which the marketplace cannot remove (UpdateMarkup)" in entry.reason
+
+
+def test_a_changed_channel_needs_a_replacement(repo: OfferRepo) -> None:
+    """No change moves an offer to another resale authorization (or makes it direct)."""
+    offer = desired(repo, CONTRACT_OFFER)
+    entity = entity_for(offer, ResaleAuthorizationId="resaleauthz-1a2b3c4d5e6f7")
+    (entry,) = diff([offer], [actual_offer(entity, key=offer.key)], TODAY)
+    assert entry.action == "replace-needed"
+    assert "the channel changed (resaleauthz-1a2b3c4d5e6f7 -> a direct offer)" in entry.reason

@@ -201,3 +201,25 @@ def test_two_applies_of_the_same_plan_do_not_double_create(
     results = two.apply(plan_two, FAST)
     assert {r.status for r in results} == {"SUCCEEDED"}
     assert len(session_for(example_repo).actual()) == 7
+
+
+def test_removing_a_description_removes_it_on_the_marketplace(
+    example_repo: Path, session_for: OpenSession
+) -> None:
+    """No description and ``description: ""`` are the same; both clear the one applied."""
+    config = example_repo / "offerops.yaml"
+    config.write_text(config.read_text().replace("requireDescription: true", ""))
+    apply_all(session_for(example_repo))
+    path = example_repo / "offers" / "globex-tiers-2027.yaml"
+    text = path.read_text()
+    line = next(line for line in text.splitlines() if line.startswith("  description:"))
+    path.write_text(text.replace(line, '  description: ""'))
+    session = session_for(example_repo)
+    plan = session.plan()
+    entry = next(e for e in plan.entries if e.key == "globex-tiers-2027")
+    assert (entry.action, entry.change_types) == ("update", ("UpdateInformation",))
+    assert [(c.field, c.new) for c in entry.changes] == [("description", None)]
+    session.apply(plan, FAST)
+    assert actions(session_for(example_repo).plan())["globex-tiers-2027"] == "no-op"
+    path.write_text(text.replace(line + "\n", ""))
+    assert actions(session_for(example_repo).plan())["globex-tiers-2027"] == "no-op"

@@ -2,8 +2,8 @@
 
 A change the marketplace cannot take (a new product, a new price on a released offer) should be
 seen in the pull request, with what to do instead, not discovered when apply stops on merge.
-Pricing and terms are compared the way the plan compares them (the reconciler's desired change
-documents), so formatting, key order and aliases never count as changes.
+Pricing and terms are compared the way the plan compares them (``terms.differing`` on the typed
+terms of each version), so formatting, key order and aliases never count as changes.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from offerops.fileio import FileTooLarge, NotRegularFile, OutsideRepository, read_inside
 from offerops.gitops.changed import ChangeSet, changed_since
 from offerops.gitops.gitrepo import GitView, open_view, posix
 from offerops.gitops.rules import (
@@ -28,10 +29,13 @@ from offerops.gitops.rules import (
 from offerops.lint.finding import Finding, Severity
 from offerops.lint.rule import Rule, resolve_rule
 from offerops.model.config import Config
-from offerops.model.offer import Legal, OfferFile
+from offerops.model.limits import MAX_DOCUMENT_BYTES
+from offerops.model.offer import OfferFile
 from offerops.repo import CONFIG_NAME
 from offerops.source.document import Anchor, DataPath
 from offerops.source.loader import parse_text
+from offerops.terms import AREAS, MUTABLE_WHEN_RELEASED, OfferTerms, differing
+from offerops.terms.from_offer import DocumentsUrl, offer_terms
 
 if TYPE_CHECKING:
     from offerops.lint.context import LoadedOffer
@@ -40,15 +44,6 @@ if TYPE_CHECKING:
 Released = Callable[[str], bool] | AbstractSet[str]
 """Which offer keys are released on the marketplace: a predicate or a set of keys."""
 
-_AREAS: dict[str, tuple[str, DataPath]] = {
-    "UpdateTargeting": ("buyers", ("spec", "buyers")),
-    "UpdatePricingTerms": ("pricing", ("spec", "pricing")),
-    "UpdateValidityTerms": ("contract duration or dates", ("spec", "pricing")),
-    "UpdatePaymentScheduleTerms": ("installments", ("spec", "pricing", "installments")),
-    "UpdateMarkup": ("reseller markup", ("spec", "channel", "markupPercentage")),
-    "legal": ("legal terms", ("spec", "legal")),
-}
-"""Immutable change documents -> what a reviewer calls them, and where to point."""
 _AT_VALUE = frozenset({("key",), ("spec", "product"), ("spec", "channel", "markupPercentage")})
 """Paths of scalars, pointed at by value; sections are pointed at by their key."""
 
@@ -205,46 +200,35 @@ def _terms_changed(
 
 
 def _changed_areas(before: _Version, now: _Version) -> dict[DataPath, list[str]]:
-    """Immutable parts that differ, grouped by where the finding points."""
+    """Immutable parts that differ, grouped by where the finding points (``terms.AREAS``)."""
     old_terms, new_terms = _terms(before), _terms(now)
     if old_terms is None or new_terms is None:
         return {}
     areas: dict[DataPath, list[str]] = {}
-    for change_type in sorted(set(old_terms) | set(new_terms), key=_area_order):
-        if old_terms.get(change_type) != new_terms.get(change_type):
-            name, path = _AREAS.get(change_type, (change_type, ("spec",)))
+    for change_type in differing(old_terms, new_terms):
+        if change_type not in MUTABLE_WHEN_RELEASED:
+            name, path = AREAS[change_type]
             areas.setdefault(path, []).append(name)
     return areas
 
 
-def _area_order(change_type: str) -> int:
-    order = list(_AREAS)
-    return order.index(change_type) if change_type in order else len(order)
+def _terms(version: _Version) -> OfferTerms | None:
+    """The offer's typed terms at one revision; None when the offer cannot be mapped.
 
-
-def _terms(version: _Version) -> dict[str, Any] | None:
-    """What a released offer cannot change, canonical; None when the offer cannot be mapped.
-
-    Legal terms are compared by document content (what the published EULA URL is named by),
-    the rest by the reconciler's desired change documents.
+    Custom legal documents are named by their contents at that revision (``documents``), so a
+    document changed under the same path is a legal-terms change and a renamed one is not.
     """
-    from offerops.reconcile.canonical import MUTABLE_WHEN_RELEASED
-    from offerops.reconcile.desired import desired_offer
-
-    spec = version.offer.spec
-    neutral_spec = spec.model_copy(update={"legal": Legal(terms="standard-eula")})
-    neutral = version.offer.model_copy(update={"spec": neutral_spec})
     try:
-        docs = desired_offer(neutral, "", version.config, Path(".")).docs
+        return offer_terms(version.offer, version.config, _by_content(version.documents))
     except (KeyError, ValueError, ArithmeticError, TypeError):  # unknown alias etc.: lint says
         return None
-    terms: dict[str, Any] = {
-        change_type: document
-        for change_type, document in docs.items()
-        if change_type not in MUTABLE_WHEN_RELEASED and change_type != "UpdateLegalTerms"
-    }
-    terms["legal"] = {"terms": spec.legal.terms, "documents": version.documents}
-    return terms
+
+
+def _by_content(documents: tuple[str | None, ...]) -> DocumentsUrl:
+    def url(_paths: list[str]) -> str:
+        return "sha256:" + ",".join(digest or "missing" for digest in documents)
+
+    return url
 
 
 def _config_at(view: GitView) -> Config | None:
@@ -269,12 +253,16 @@ def _offer_at(view: GitView, path: str, config: Config) -> _Version | None:
 
 
 def _hashes_now(root: Path, offer: OfferFile) -> tuple[str | None, ...]:
-    hashes = []
+    """Each document's hash in the working tree; None for one that cannot be read as a regular
+    file inside the repository (lint's legal rules report why)."""
+    hashes: list[str | None] = []
     for document in _documents(offer):
         try:
-            hashes.append(_digest((root / document).read_bytes()))
-        except OSError:
+            data = read_inside(root.resolve(), posix(document), MAX_DOCUMENT_BYTES)
+        except (OSError, OutsideRepository, NotRegularFile, FileTooLarge):
             hashes.append(None)
+            continue
+        hashes.append(_digest(data))
     return tuple(hashes)
 
 

@@ -1,32 +1,19 @@
-"""Actual state: an offer entity from DescribeEntity / BatchDescribeEntities, as change documents.
+"""Actual state: an offer entity from DescribeEntity / BatchDescribeEntities, as typed terms.
 
-The inverse of ``desired.py``: terms are grouped by the change type that would set them, so a
-diff is a comparison of two ``ChangeDocs`` and every difference names the Update* to send.
+Reading the terms is ``terms.from_entity``; this module adds the entity's identity (id, ARN,
+revision, state, product, channel) and decides what happens to an offer offerops cannot read.
+Such an offer is kept, with the reason, rather than dropped: an offer missing from the actual
+state would be planned as absent, and its file as a ``create`` of a duplicate.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from offerops.reconcile.canonical import ChangeDocs, canonical, day
-
-PRICING_TERMS = frozenset(
-    {
-        "ConfigurableUpfrontPricingTerm",
-        "FixedUpfrontPricingTerm",
-        "UsageBasedPricingTerm",
-        "FreeTrialPricingTerm",
-        "ByolPricingTerm",
-        "RecurringPaymentTerm",
-    }
-)
-_TERM_CHANGE = {
-    "ValidityTerm": "UpdateValidityTerms",
-    "PaymentScheduleTerm": "UpdatePaymentScheduleTerms",
-    "LegalTerm": "UpdateLegalTerms",
-}
+from offerops.terms import OfferTerms, availability, from_entity
+from offerops.terms.document import EntityDetails, ShapeError, mapping
 
 
 @dataclass(frozen=True)
@@ -42,9 +29,11 @@ class ActualOffer:
     product_id: str | None
     resale_authorization_id: str | None
     expires_on: date | None
-    docs: ChangeDocs
+    terms: OfferTerms
     key: str | None = None
     """The offerops key from the entity's ``offerops:key`` tag; None for unmanaged offers."""
+    unreadable: str | None = None
+    """Why offerops cannot read this offer's terms (``terms`` is then empty), or None."""
 
     @property
     def released(self) -> bool:
@@ -55,64 +44,52 @@ class ActualOffer:
         return self.expires_on is not None and self.expires_on < today
 
 
-def actual_offer(entity: dict[str, Any], key: str | None = None) -> ActualOffer:
+def actual_offer(entity: Mapping[str, object], key: str | None = None) -> ActualOffer:
     """Build the actual state from an ``EntityDetail`` (or a DescribeEntity response)."""
-    details: dict[str, Any] = entity.get("DetailsDocument") or {}
-    docs = offer_docs(details)
-    end = docs.get("UpdateAvailability", {}).get("AvailabilityEndDate")
-    identifier = str(entity.get("EntityIdentifier", details.get("Id", "")))
+    details, unreadable = _details(entity.get("DetailsDocument"))
+    terms = OfferTerms()
+    if unreadable is None:
+        try:
+            terms = from_entity(details)
+        except ShapeError as error:
+            unreadable = str(error)
+    identifier = _text(entity.get("EntityIdentifier")) or _text(details.get("Id")) or ""
     return ActualOffer(
-        offer_id=str(details.get("Id") or identifier.split("@")[0]),
-        arn=str(entity.get("EntityArn", "")),
+        offer_id=_text(details.get("Id")) or identifier.split("@")[0],
+        arn=_text(entity.get("EntityArn")) or "",
         identifier=identifier,
-        state=str(details.get("State", "Draft")),
-        name=str(details.get("Name", "")),
-        product_id=details.get("ProductId"),
-        resale_authorization_id=details.get("ResaleAuthorizationId"),
-        expires_on=date.fromisoformat(day(end)) if end else None,
-        docs=docs,
+        state=_text(details.get("State")) or "Draft",
+        name=_text(details.get("Name")) or "",
+        product_id=_text(details.get("ProductId")),
+        resale_authorization_id=_text(details.get("ResaleAuthorizationId")),
+        expires_on=_expires_on(terms, details),
+        terms=terms,
         key=key,
+        unreadable=unreadable,
     )
 
 
-def offer_docs(details: dict[str, Any]) -> ChangeDocs:
-    """Group an offer's DetailsDocument into canonical change documents."""
-    docs: ChangeDocs = {"UpdateInformation": _information(details)}
-    for rule in details.get("Rules") or []:
-        if rule.get("Type") == "TargetingRule":
-            buyers = (rule.get("PositiveTargeting") or {}).get("BuyerAccounts") or []
-            docs["UpdateTargeting"] = {"PositiveTargeting": {"BuyerAccounts": buyers}}
-        elif rule.get("Type") == "AvailabilityRule" and rule.get("AvailabilityEndDate"):
-            docs["UpdateAvailability"] = {"AvailabilityEndDate": rule["AvailabilityEndDate"]}
-    terms = [_without_id(term) for term in details.get("Terms") or []]
-    pricing = [term for term in terms if term.get("Type") in PRICING_TERMS]
-    if pricing:
-        docs["UpdatePricingTerms"] = {"PricingModel": _pricing_model(pricing), "Terms": pricing}
-    for term in terms:
-        change_type = _TERM_CHANGE.get(str(term.get("Type")))
-        if change_type:
-            docs.setdefault(change_type, {"Terms": []})["Terms"].append(term)
-    if details.get("MarkupPercentage") is not None:
-        docs["UpdateMarkup"] = {"Percentage": str(details["MarkupPercentage"])}
-    return canonical(docs)
+def _details(raw: object) -> tuple[EntityDetails, str | None]:
+    """The DetailsDocument (empty when absent), or why it is not one."""
+    if raw is None:
+        return {}, None
+    try:
+        return mapping(raw, "DetailsDocument"), None
+    except ShapeError as error:
+        return {}, str(error)
 
 
-def _information(details: dict[str, Any]) -> dict[str, Any]:
-    document = {"Name": details.get("Name"), "Description": details.get("Description")}
-    if details.get("PreExistingAgreement"):
-        document["PreExistingAgreement"] = details["PreExistingAgreement"]
-    return document
+def _expires_on(terms: OfferTerms, details: EntityDetails) -> date | None:
+    """The end date; read on its own for an unreadable offer, which can still be expired."""
+    if terms.availability is not None:
+        return terms.availability.end_date
+    try:
+        rule = availability.from_entity(details)
+    except ShapeError:
+        return None
+    return rule.end_date if rule is not None else None
 
 
-def _without_id(term: dict[str, Any]) -> dict[str, Any]:
-    """Terms may carry a service-assigned ``Id``; it is not part of what the seller sets."""
-    return {k: v for k, v in term.items() if k != "Id"}
-
-
-def _pricing_model(terms: list[dict[str, Any]]) -> str:
-    types = {term.get("Type") for term in terms}
-    if types & {"ConfigurableUpfrontPricingTerm", "FixedUpfrontPricingTerm"}:
-        return "Contract"
-    if "UsageBasedPricingTerm" in types:
-        return "Usage"
-    return "Byol" if "ByolPricingTerm" in types else "Free"
+def _text(value: object) -> str | None:
+    """An identity field: a non-empty string, or None."""
+    return str(value) if isinstance(value, str | int) and str(value) else None

@@ -3,6 +3,11 @@
 Safe to rerun after any interruption: tokens are deterministic (see ``changeset.token``), new
 offers carry their key as a tag from the moment they exist, and a rerun plans against what the
 marketplace has now. One offer's failure never stops the others.
+
+Interrupts (SIGINT, SIGTERM) set ``ApplyOptions.stop``: no new change set starts, and the sets
+in flight stop being polled. Each offer's result then says what is true: ``NOT_STARTED``, or
+``INTERRUPTED`` with the id of the change set that was started and not followed to the end,
+which a rerun rejoins through its token.
 """
 
 from __future__ import annotations
@@ -11,18 +16,29 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
-from offerops.reconcile.changeset import build_changes, change_set_name, token
+from offerops.catalog.client import CatalogClient
+from offerops.reconcile.changeset import CannotChange, build_changes, change_set_name, token
 from offerops.reconcile.desired import DesiredOffer
 from offerops.reconcile.diff import OfferPlan
-from offerops.reconcile.fetch import CATALOG, KEY_TAG, KeyIndex
+from offerops.reconcile.fetch import CATALOG, KEY_TAG, KeyIndex, key_holder
 from offerops.reconcile.retry import RetryPolicy, error_code
 
+if TYPE_CHECKING:
+    from mypy_boto3_marketplace_catalog.type_defs import (
+        ChangeTypeDef,
+        DescribeChangeSetResponseTypeDef,
+    )
+
 TERMINAL = frozenset({"SUCCEEDED", "FAILED", "CANCELLED"})
+STARTED = "STARTED"
+"""A change set started and not yet followed to its end (what ``on_start`` reports)."""
+INTERRUPTED = "INTERRUPTED"
+NOT_STARTED = "NOT_STARTED"
 
 
 @dataclass
@@ -32,6 +48,10 @@ class ApplyOptions:
     poll_max_seconds: float = 5.0
     timeout_seconds: float = 3600.0
     server_fault_attempts: int = 3
+    stop: threading.Event = field(default_factory=threading.Event)
+    """Set (by a signal handler) to stop: no new change set starts, polls stop waiting."""
+    on_start: Callable[[OfferResult], None] | None = None
+    """Called from a worker thread once an offer's change set is started (status STARTED)."""
 
 
 class Pacer:
@@ -82,8 +102,18 @@ class OfferResult:
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    def as_dict(self) -> dict[str, str | float | list[str] | None]:
+        """The apply log's record of this offer."""
+        return {
+            "key": self.key,
+            "relpath": self.relpath,
+            "action": self.action,
+            "status": self.status,
+            "offer_id": self.offer_id,
+            "change_set_id": self.change_set_id,
+            "errors": list(self.errors),
+            "seconds": self.seconds,
+        }
 
 
 Progress = Callable[[OfferResult], None]
@@ -92,7 +122,7 @@ Progress = Callable[[OfferResult], None]
 def apply_entries(
     entries: list[OfferPlan],
     desired: dict[str, DesiredOffer],
-    client: Any,
+    client: CatalogClient,
     retry: RetryPolicy,
     index: KeyIndex,
     options: ApplyOptions,
@@ -100,7 +130,7 @@ def apply_entries(
 ) -> list[OfferResult]:
     """Apply every entry that changes something; results sorted by key."""
     work = [entry for entry in entries if entry.changes_anything]
-    results: list[OfferResult] = []
+    work, results = _refuse_taken_keys(work, client, retry, index, progress)
     pacer = Pacer(options)
     with ThreadPoolExecutor(max_workers=max(1, options.parallelism)) as pool:
         futures = [
@@ -120,10 +150,45 @@ def apply_entries(
     return sorted(results, key=lambda result: (result.key or "", result.offer_id or ""))
 
 
+def _refuse_taken_keys(
+    work: list[OfferPlan],
+    client: CatalogClient,
+    retry: RetryPolicy,
+    index: KeyIndex,
+    progress: Progress | None,
+) -> tuple[list[OfferPlan], list[OfferResult]]:
+    """The last guard before CreateOffer: never create a key some offer already carries.
+
+    The plan made sure of it when it read the marketplace in this run (no calls then); a saved
+    plan's create that this run did not plan is checked against the tags here. A refused create
+    is a failed offer, reported like any other; the rest of the work goes ahead.
+    """
+    allowed: list[OfferPlan] = []
+    refused: list[OfferResult] = []
+    for entry in work:
+        holder = (
+            key_holder(entry.key, client, retry, index)
+            if entry.action == "create" and entry.key
+            else None
+        )
+        if holder is None:
+            allowed.append(entry)
+            continue
+        result = OfferResult(entry.key, entry.relpath, entry.action, "FAILED", holder)
+        result.errors.append(
+            f"not created: offer {holder} already carries the key {entry.key} (tag {KEY_TAG});"
+            " run `offerops plan` again to see what it would change on that offer"
+        )
+        refused.append(result)
+        if progress is not None:
+            progress(result)
+    return allowed, refused
+
+
 def _apply_one(
     entry: OfferPlan,
     desired: DesiredOffer | None,
-    client: Any,
+    client: CatalogClient,
     retry: RetryPolicy,
     options: ApplyOptions,
     pacer: Pacer,
@@ -133,29 +198,37 @@ def _apply_one(
     try:
         changes = build_changes(entry, desired)
         for attempt in range(options.server_fault_attempts):
+            if options.stop.is_set():
+                _not_started(result)
+                break
             described = _run(entry, changes, attempt, client, retry, options, result, pacer)
             if described is None or described.get("FailureCode") != "SERVER_FAULT":
                 break
             result.errors.append(
                 f"server fault, retrying: {described.get('FailureDescription', '')}"
             )
+    except CannotChange as error:
+        result.errors.append(f"{error.message}; {error.hint}")
     except ClientError as error:
         message = error.response.get("Error", {}).get("Message", "")
         result.errors.append(f"{error_code(error)}: {message}")
+        _lost_track(result)
+    except Exception as error:
+        _failed_unexpectedly(result, error)
     result.seconds = round(time.monotonic() - started, 3)
     return result
 
 
 def _run(
     entry: OfferPlan,
-    changes: list[dict[str, Any]],
+    changes: list[ChangeTypeDef],
     attempt: int,
-    client: Any,
+    client: CatalogClient,
     retry: RetryPolicy,
     options: ApplyOptions,
     result: OfferResult,
     pacer: Pacer,
-) -> dict[str, Any] | None:
+) -> DescribeChangeSetResponseTypeDef | None:
     """Start (or rejoin) the change set and wait for it; fill ``result``."""
     started = retry.call(
         client.start_change_set,
@@ -166,13 +239,12 @@ def _run(
         ChangeSetTags=[{"Key": KEY_TAG, "Value": entry.key or entry.offer_id or "unknown"}],
     )
     result.change_set_id = str(started["ChangeSetId"])
+    result.status = STARTED
+    if options.on_start is not None:
+        options.on_start(replace(result, errors=[]))
     described = _wait(client, retry, result.change_set_id, options, pacer)
     if described is None:
-        result.status = "TIMED_OUT"
-        result.errors = [
-            f"change set {result.change_set_id} still running after {options.timeout_seconds:.0f}s;"
-            " rerun apply to pick it up"
-        ]
+        _unfinished(result, options)
         return None
     result.status = str(described["Status"])
     result.errors = [] if result.status == "SUCCEEDED" else _errors(described, entry)
@@ -182,16 +254,21 @@ def _run(
 
 
 def _wait(
-    client: Any, retry: RetryPolicy, change_set_id: str, options: ApplyOptions, pacer: Pacer
-) -> dict[str, Any] | None:
+    client: CatalogClient,
+    retry: RetryPolicy,
+    change_set_id: str,
+    options: ApplyOptions,
+    pacer: Pacer,
+) -> DescribeChangeSetResponseTypeDef | None:
     started = time.monotonic()
     deadline = started + options.timeout_seconds
     delay = pacer.first_delay()
     running_at = 0.0
     while True:
-        time.sleep(delay)
+        if options.stop.wait(delay):
+            return None
         polled_at = time.monotonic() - started
-        described: dict[str, Any] = retry.call(
+        described = retry.call(
             client.describe_change_set, Catalog=CATALOG, ChangeSetId=change_set_id
         )
         if described.get("Status") in TERMINAL:
@@ -203,7 +280,50 @@ def _wait(
             return None
 
 
-def _errors(described: dict[str, Any], entry: OfferPlan) -> list[str]:
+def _unfinished(result: OfferResult, options: ApplyOptions) -> None:
+    """A started change set that was not followed to its end: interrupted, or timed out."""
+    if options.stop.is_set():
+        result.status = INTERRUPTED
+        result.errors = [
+            f"change set {result.change_set_id} started; interrupted before it finished: rerun"
+            " apply to pick it up"
+        ]
+        return
+    result.status = "TIMED_OUT"
+    result.errors = [
+        f"change set {result.change_set_id} still running after {options.timeout_seconds:.0f}s;"
+        " rerun apply to pick it up"
+    ]
+
+
+def _not_started(result: OfferResult) -> None:
+    """Stopped before (re)starting: NOT_STARTED, or the failed earlier attempt's status."""
+    if result.change_set_id is None:
+        result.status = NOT_STARTED
+        result.errors = ["interrupted before its change set started: rerun apply"]
+    else:
+        result.errors.append("interrupted before the change set was started again: rerun apply")
+
+
+def _lost_track(result: OfferResult) -> None:
+    """A call failed after the change set started: its outcome is unknown, not FAILED."""
+    if result.status == STARTED:
+        result.status = INTERRUPTED
+        result.errors.append(f"rerun apply to pick up change set {result.change_set_id}")
+
+
+def _failed_unexpectedly(result: OfferResult, error: Exception) -> None:
+    """A failure the reconciler expects (network, disk) is this offer's; a bug stays a bug."""
+    from offerops.failures import explain
+
+    failure = explain(error)
+    if failure is None:
+        raise error
+    result.errors.append(failure.message)
+    _lost_track(result)
+
+
+def _errors(described: DescribeChangeSetResponseTypeDef, entry: OfferPlan) -> list[str]:
     """The API's per-change errors, named by change type, for the offer's file."""
     errors = []
     for change in described.get("ChangeSet", []):
@@ -216,9 +336,10 @@ def _errors(described: dict[str, Any], entry: OfferPlan) -> list[str]:
     return errors
 
 
-def _created_id(described: dict[str, Any]) -> str | None:
+def _created_id(described: DescribeChangeSetResponseTypeDef) -> str | None:
     for change in described.get("ChangeSet", []):
         if str(change.get("ChangeType", "")).startswith("CreateOffer"):
-            identifier = (change.get("Entity") or {}).get("Identifier")
+            entity = change.get("Entity")
+            identifier = entity.get("Identifier") if entity is not None else None
             return str(identifier).split("@")[0] if identifier else None
     return None

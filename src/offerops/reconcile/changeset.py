@@ -2,20 +2,32 @@
 
 A new offer is one change set: CreateOffer (tagged with its key) + every Update* + ReleaseOffer,
 so it appears on the marketplace complete or not at all. An existing offer gets only the change
-types whose documents differ.
+types whose terms differ, each document from ``terms.details_for``.
 """
 
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING
 
+from offerops.errors import OfferopsError
 from offerops.reconcile.desired import DesiredOffer
 from offerops.reconcile.diff import OfferPlan
 from offerops.reconcile.fetch import KEY_TAG
+from offerops.terms import AREAS, details_for
+from offerops.terms.availability import CHANGE_TYPE as UPDATE_AVAILABILITY
+from offerops.terms.document import DetailsDocument
+from offerops.terms.information import CHANGE_TYPE as UPDATE_INFORMATION
+
+if TYPE_CHECKING:
+    from mypy_boto3_marketplace_catalog.type_defs import ChangeTypeDef as Change
 
 ENTITY_TYPE = "Offer@1.0"
 CREATE_NAME = "CreateOfferChange"
+
+
+class CannotChange(OfferopsError):
+    """A change the Catalog API cannot make to an existing offer (removing a markup)."""
 
 
 def token(entry: OfferPlan, attempt: int = 0) -> str:
@@ -34,31 +46,64 @@ def change_set_name(entry: OfferPlan) -> str:
     return f"offerops {entry.action} {entry.key or entry.offer_id}"[:100]
 
 
-def build_changes(entry: OfferPlan, desired: DesiredOffer | None) -> list[dict[str, Any]]:
-    """The ``ChangeSet`` list for StartChangeSet."""
-    if entry.action == "expire":
-        return [
-            _update(entry.offer_id, "UpdateAvailability", {"AvailabilityEndDate": entry.expire_on})
-        ]
-    if desired is None:
-        raise ValueError(f"no desired state for {entry.key}")
+def build_changes(entry: OfferPlan, desired: DesiredOffer | None) -> list[Change]:
+    """The ``ChangeSet`` list for StartChangeSet; :class:`CannotChange` if it cannot be made."""
     if entry.action == "create":
+        if desired is None:
+            raise ValueError(f"no desired state for {entry.key}")
         reference = f"${CREATE_NAME}.Entity.Identifier"
         changes = [_create(desired)]
-        changes += [_update(reference, t, desired.docs[t]) for t in entry.change_types]
+        changes += [_update(reference, t, _details(desired, t)) for t in entry.change_types]
         return [*changes, _update(reference, "ReleaseOffer", {})]
+    if entry.offer_id is None:
+        raise ValueError(f"no offer to {entry.action} for {entry.key}")
+    if entry.action == "expire":
+        end: DetailsDocument = {"AvailabilityEndDate": entry.expire_on}
+        return [_update(entry.offer_id, UPDATE_AVAILABILITY, end)]
+    if desired is None:
+        raise ValueError(f"no desired state for {entry.key}")
     changes = [
-        _update(entry.offer_id, t, desired.docs.get(t, {"Terms": []})) for t in entry.change_types
+        _update(entry.offer_id, t, _clearing(entry, t, _details(desired, t)))
+        for t in entry.change_types
     ]
     if entry.release:
         changes.append(_update(entry.offer_id, "ReleaseOffer", {}))
     return changes
 
 
-def _create(desired: DesiredOffer) -> dict[str, Any]:
+def _details(desired: DesiredOffer, change_type: str) -> DetailsDocument:
+    """The document for one change type, or a refusal with what to do instead."""
+    document = details_for(desired.terms, change_type)
+    if document is None:
+        area = AREAS[change_type][0]
+        raise CannotChange(
+            f"the offer has {area} the file does not, and the marketplace cannot remove it "
+            f"({change_type})",
+            hint=(
+                f"copy the file under a new key (e.g. {desired.key}-v2) for a replacement "
+                "offer, and set `lifecycle: expired` here to end this one"
+            ),
+        )
+    return document
+
+
+def _clearing(entry: OfferPlan, change_type: str, document: DetailsDocument) -> DetailsDocument:
+    """The update document, with ``Description: ""`` where the plan removes the description.
+
+    A description left out of UpdateInformation is left as it is on the marketplace, so removing
+    it from the file (or writing ``""``, the same) must send the empty string.
+    """
+    removed = any(c.field == "description" and c.new is None for c in entry.changes)
+    if change_type == UPDATE_INFORMATION and removed and "Description" not in document:
+        return {**document, "Description": ""}
+    return document
+
+
+def _create(desired: DesiredOffer) -> Change:
+    details: DetailsDocument
     if desired.resale_authorization_id:
         change_type = "CreateOfferUsingResaleAuthorization"
-        details: dict[str, Any] = {
+        details = {
             "ResaleAuthorizationId": desired.resale_authorization_id,
             "Name": desired.name,
         }
@@ -74,7 +119,7 @@ def _create(desired: DesiredOffer) -> dict[str, Any]:
     }
 
 
-def _update(identifier: str | None, change_type: str, details: dict[str, Any]) -> dict[str, Any]:
+def _update(identifier: str, change_type: str, details: DetailsDocument) -> Change:
     return {
         "ChangeType": change_type,
         "Entity": {"Type": ENTITY_TYPE, "Identifier": identifier},

@@ -1,31 +1,26 @@
 """``offerops import``: write offer YAML for offers that exist on the marketplace but not in git.
 
-The reverse of ``desired.py``. Each file gets ``id:`` so the next plan adopts the offer instead
-of creating another; an offer that cannot be expressed in the format (an unknown product, a
-custom EULA whose document is not in legal/) is reported, never written half.
+Which offers to import is decided here (:func:`offers_to_import`); the text of each file is
+``terms.to_offer.offer_yaml``, the inverse of the mapping plan and apply use, so the next plan
+adopts the offer (its ``id:``) with nothing to change. An offer the format cannot express (an
+unknown product, a custom EULA whose document is not in legal/, a term v1 has no field for) or
+that offerops cannot read is reported, never written half.
 """
 
 from __future__ import annotations
 
-import json
 import re
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
-from offerops.errors import OfferopsError
+from offerops.errors import OfferopsError, UsageError
 from offerops.fileio import atomic_write_text
 from offerops.model.config import Config
 from offerops.reconcile.actual import ActualOffer
-from offerops.reconcile.canonical import money
-from offerops.reconcile.desired import SCMP_VERSION, document_hash, document_hashes
-
-MODELINE = "# yaml-language-server: $schema=../schemas/offer.schema.json"
-
-
-class NotExpressible(OfferopsError):
-    """The offer uses something the v1 format cannot say."""
+from offerops.reconcile.desired import DesiredOffer, document_hash
+from offerops.terms import legal
+from offerops.terms.to_offer import LegalDocuments, NotExpressible, OfferIdentity, offer_yaml
 
 
 @dataclass(frozen=True)
@@ -36,28 +31,66 @@ class Imported:
     error: str | None = None
 
 
+def offers_to_import(
+    desired: Sequence[DesiredOffer], actual: Sequence[ActualOffer], offer_ids: Sequence[str]
+) -> list[ActualOffer]:
+    """The offers to import: the ones named, or (no ids) every offer no file manages.
+
+    A named offer must exist and must not be managed by a file already (by key or ``id:``).
+    """
+    managed_ids = {offer.adopted_id for offer in desired if offer.adopted_id}
+    keys = {offer.key for offer in desired}
+    if not offer_ids:
+        return [a for a in actual if a.key not in keys and a.offer_id not in managed_ids]
+    known = {offer.offer_id: offer for offer in actual}
+    missing = [offer_id for offer_id in offer_ids if offer_id not in known]
+    if missing:
+        raise OfferopsError(f"no such offer on the marketplace: {', '.join(missing)}")
+    already = [offer_id for offer_id in offer_ids if offer_id in managed_ids]
+    if already:
+        raise OfferopsError(f"already in git (an offer file has its id): {', '.join(already)}")
+    return [known[offer_id] for offer_id in offer_ids]
+
+
+def check_request(offer_ids: Sequence[str], every: bool) -> None:
+    """Offer ids or ``--all``, exactly one of the two."""
+    if bool(offer_ids) == every:
+        raise UsageError("name offer ids to import, or pass --all (not both)")
+
+
 def import_offers(
-    offers: list[ActualOffer], config: Config, root: Path, taken: set[str]
+    offers: Sequence[ActualOffer], config: Config, root: Path, taken: Collection[str]
 ) -> list[Imported]:
     """Write one file per offer into offers/; ``taken`` holds keys already used in git."""
+    used = set(taken)
+    documents = legal_documents(root)
     results = []
     for offer in offers:
-        key = _unique_key(offer, taken)
+        key = _unique_key(offer, used)
         target = root / "offers" / f"{key}.yaml"
         try:
-            if target.exists():
-                raise NotExpressible(f"{target.name} already exists; not overwritten")
-            text = offer_yaml(offer, key, config, root)
+            text = _file_text(offer, key, target, config, documents)
         except NotExpressible as error:
             results.append(Imported(offer.offer_id, None, None, error.message))
             continue
         atomic_write_text(target, text)
-        taken.add(key)
+        used.add(key)
         results.append(Imported(offer.offer_id, key, f"offers/{key}.yaml"))
     return results
 
 
-def _unique_key(offer: ActualOffer, taken: set[str]) -> str:
+def _file_text(
+    offer: ActualOffer, key: str, target: Path, config: Config, documents: LegalDocuments
+) -> str:
+    if target.exists():
+        raise NotExpressible(f"{target.name} already exists; not overwritten")
+    if offer.unreadable is not None:
+        raise NotExpressible(f"offerops cannot read the offer's terms: {offer.unreadable}")
+    identity = OfferIdentity(key, offer.offer_id, offer.product_id, offer.resale_authorization_id)
+    return offer_yaml(offer.terms, identity, config, documents)
+
+
+def _unique_key(offer: ActualOffer, taken: Collection[str]) -> str:
     base = offer.key or _slug(offer.name) or offer.offer_id.lower()
     key, number = base, 2
     while key in taken:
@@ -71,182 +104,30 @@ def _slug(name: str) -> str:
     return slug[:63].rstrip("-") if len(slug) >= 2 else ""
 
 
-def offer_yaml(offer: ActualOffer, key: str, config: Config, root: Path) -> str:
-    """The offer file text, in the same layout as hand-written offers."""
-    docs = offer.docs
-    info = docs.get("UpdateInformation", {})
-    lines = [MODELINE, "apiVersion: offerops/v1", "kind: PrivateOffer", f"key: {key}"]
-    lines += [f"id: {offer.offer_id}", "spec:", f"  name: {_q(info.get('Name', offer.name))}"]
-    if info.get("Description"):
-        lines.append(f"  description: {_q(info['Description'])}")
-    lines.append(f"  product: {_product_key(offer, config)}")
-    if offer.resale_authorization_id:
-        lines += ["  channel:", f"    resaleAuthorization: {offer.resale_authorization_id}"]
-        if "UpdateMarkup" in docs:
-            lines.append(f"    markupPercentage: {_q(docs['UpdateMarkup']['Percentage'])}")
-    lines.append(f"  renewal: {_renewal(info)}")
-    lines.append(f"  expiresOn: {offer.expires_on}")
-    lines.append("  buyers:")
-    lines += [f"    - {_buyer(account, config)}" for account in _buyers(docs)]
-    lines += _pricing(docs)
-    lines += _legal(docs, config, root)
-    return "\n".join(lines) + "\n"
+def legal_documents(root: Path) -> LegalDocuments:
+    """A custom EULA's URL -> its documents in legal/, found by the content hashes it names."""
+    by_hash: dict[str, str] | None = None
 
+    def find(url: str) -> list[str] | None:
+        nonlocal by_hash
+        wanted = legal.document_hashes(url)
+        if not wanted:
+            return None
+        if by_hash is None:
+            by_hash = _legal_files(root)
+        found = [by_hash.get(digest) for digest in wanted]
+        return [path for path in found if path is not None] if None not in found else None
 
-def _q(value: Any) -> str:
-    return json.dumps(str(value), ensure_ascii=False)
-
-
-def _product_key(offer: ActualOffer, config: Config) -> str:
-    for name, product in config.products.items():
-        if product.id == offer.product_id:
-            return name
-    raise NotExpressible(f"product {offer.product_id} is not in offerops.yaml; add it first")
-
-
-def _renewal(info: dict[str, Any]) -> str:
-    agreement = info.get("PreExistingAgreement")
-    if not agreement:
-        return "none"
-    if agreement.get("AcquisitionChannel") == "AwsMarketplace":
-        return "existing-marketplace-customer"
-    return "moving-to-marketplace"
-
-
-def _buyers(docs: dict[str, Any]) -> list[str]:
-    targeting = docs.get("UpdateTargeting", {}).get("PositiveTargeting", {})
-    return list(targeting.get("BuyerAccounts", []))
-
-
-def _buyer(account: str, config: Config) -> str:
-    for alias, buyer in config.buyers.items():
-        if buyer.account == account:
-            return alias
-    return _q(account)
-
-
-def _pricing(docs: dict[str, Any]) -> list[str]:
-    terms = {t["Type"]: t for t in docs.get("UpdatePricingTerms", {}).get("Terms", [])}
-    validity: dict[str, Any] = next(iter(docs.get("UpdateValidityTerms", {}).get("Terms", [])), {})
-    schedule = next(iter(docs.get("UpdatePaymentScheduleTerms", {}).get("Terms", [])), None)
-    if "UsageBasedPricingTerm" in terms and len(terms) == 1:
-        return _usage(terms["UsageBasedPricingTerm"], validity)
-    if "ConfigurableUpfrontPricingTerm" in terms and len(terms) == 1:
-        return _configurable(terms["ConfigurableUpfrontPricingTerm"], validity)
-    if "FixedUpfrontPricingTerm" in terms and len(terms) == 1:
-        return _fixed(terms["FixedUpfrontPricingTerm"], validity, schedule)
-    raise NotExpressible(f"pricing terms {sorted(terms)} have no offerops v1 form")
-
-
-def _usage(term: dict[str, Any], validity: dict[str, Any]) -> list[str]:
-    lines = [
-        "  pricing:",
-        "    model: usage",
-        f"    currency: {term['CurrencyCode']}",
-        "    usage:",
-    ]
-    lines += ["      " + line for line in _term_length(validity, with_start=False)]
-    lines.append("    dimensions:")
-    for item in term["RateCards"][0]["RateCard"]:
-        lines += [f"      - key: {item['DimensionKey']}", f"        price: {_q(item['Price'])}"]
-    return lines
-
-
-def _configurable(term: dict[str, Any], validity: dict[str, Any]) -> list[str]:
-    card = term["RateCards"][0]
-    selection = (card.get("Constraints") or {}).get("MultipleDimensionSelection", "Allowed")
-    purchasing = "multiple-dimensions" if selection == "Allowed" else "single-dimension"
-    lines = ["  pricing:", "    model: contract", f"    currency: {term['CurrencyCode']}"]
-    lines += [
-        "    contract:",
-        *("      " + line for line in _term_length(validity, with_start=True)),
-    ]
-    lines += [f"      purchasing: {purchasing}", "    dimensions:"]
-    for item in card["RateCard"]:
-        lines += [f"      - key: {item['DimensionKey']}", f"        price: {_q(item['Price'])}"]
-    return [*lines, "    payment: upfront"]
-
-
-def _fixed(
-    term: dict[str, Any], validity: dict[str, Any], schedule: dict[str, Any] | None
-) -> list[str]:
-    grants = term["Grants"]
-    lines = ["  pricing:", "    model: contract", f"    currency: {term['CurrencyCode']}"]
-    lines += [
-        "    contract:",
-        *("      " + line for line in _term_length(validity, with_start=True)),
-    ]
-    lines.append("    dimensions:")
-    if schedule is not None:
-        for grant in grants:
-            lines += [
-                f"      - key: {grant['DimensionKey']}",
-                f"        quantity: {grant['MaxQuantity']}",
-            ]
-        payments = schedule["Schedule"]
-        total = sum((Decimal(p["ChargeAmount"]) for p in payments), Decimal(0))
-        lines += [
-            "    payment: installments",
-            "    installments:",
-            f"      total: {_q(money(total))}",
-        ]
-        lines.append("      schedule:")
-        lines += [
-            f"        - {{ date: {p['ChargeDate']}, amount: {_q(p['ChargeAmount'])} }}"
-            for p in payments
-        ]
-        return lines
-    if len(grants) != 1:
-        raise NotExpressible("a fixed upfront price over several dimensions has no per-unit form")
-    quantity = int(grants[0]["MaxQuantity"])
-    unit = Decimal(term["Price"]) / quantity
-    if unit != unit.quantize(Decimal("0.01")):
-        raise NotExpressible(f"fixed price {term['Price']} is not a whole-cent price per unit")
-    lines += [f"      - key: {grants[0]['DimensionKey']}", f"        price: {_q(money(unit))}"]
-    return [*lines, f"        quantity: {quantity}", "    payment: upfront"]
-
-
-def _term_length(validity: dict[str, Any], *, with_start: bool) -> list[str]:
-    lines = []
-    if with_start and validity.get("AgreementStartDate"):
-        lines.append(f"starts: {validity['AgreementStartDate']}")
-    duration = str(validity.get("AgreementDuration", ""))
-    months = re.fullmatch(r"P(\d+)M", duration)
-    if validity.get("AgreementEndDate"):
-        lines.append(f"endsOn: {validity['AgreementEndDate']}")
-    elif months:
-        lines.append(f"durationMonths: {months.group(1)}")
-    else:
-        raise NotExpressible(f"agreement duration {duration or '(none)'} is not in whole months")
-    return lines
-
-
-def _legal(docs: dict[str, Any], config: Config, root: Path) -> list[str]:
-    term = next(iter(docs.get("UpdateLegalTerms", {}).get("Terms", [])), None)
-    if term is None:
-        raise NotExpressible("the offer has no legal terms")
-    document = term["Documents"][0]
-    if document.get("Type") == "StandardEula":
-        terms = "scmp" if document.get("Version") == SCMP_VERSION else "standard-eula"
-        return ["  legal:", f"    terms: {terms}"]
-    url = str(document.get("Url", ""))
-    by_hash = _legal_files(root)
-    wanted = document_hashes(url)
-    if wanted and all(digest in by_hash for digest in wanted):
-        lines = ["  legal:", "    terms: custom", "    documents:"]
-        return [*lines, *(f"      - {by_hash[digest]}" for digest in wanted)]
-    raise NotExpressible(
-        f"the custom EULA at {url} is not in legal/; download it into legal/ and import again"
-    )
+    return find
 
 
 def _legal_files(root: Path) -> dict[str, str]:
     """Short content hash -> repo-relative path of every file under legal/."""
-    legal = root / "legal"
-    if not legal.is_dir():
+    folder = root / "legal"
+    if not folder.is_dir():
         return {}
     return {
         document_hash(path): path.relative_to(root).as_posix()
-        for path in sorted(legal.rglob("*"))
+        for path in sorted(folder.rglob("*"))
         if path.is_file() and not path.is_symlink()
     }

@@ -8,17 +8,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 from offerops.errors import OfferopsError
 from offerops.lint.runner import LintReport
 from offerops.reconcile.actual import ActualOffer
-from offerops.reconcile.canonical import fingerprint
 from offerops.reconcile.desired import DesiredOffer, desired_offer
-from offerops.reconcile.diff import ACTIONS, FieldChange, OfferPlan, diff
+from offerops.reconcile.diff import ACTIONS, Action, FieldChange, OfferPlan, diff
+from offerops.terms.document import (
+    array,
+    canonical_json,
+    integer,
+    mapping,
+    optional_text,
+    text,
+)
 
 PLAN_FORMAT = "offerops-plan/v1"
 
@@ -53,9 +60,9 @@ class Plan:
 
     @property
     def base_hash(self) -> str:
-        return hashlib.sha256(fingerprint(self.base).encode()).hexdigest()
+        return hashlib.sha256(canonical_json(self.base).encode()).hexdigest()
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         """The documented, stable JSON form (docs/plan-format.md)."""
         return {
             "format": PLAN_FORMAT,
@@ -70,48 +77,90 @@ class Plan:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Plan:
-        if data.get("format") != PLAN_FORMAT:
-            raise OfferopsError(f"not an offerops plan (format {data.get('format')!r})")
-        entries = [_entry_from_json(item) for item in data["offers"]]
+    def from_json(cls, data: object) -> Plan:
+        """Read a saved plan; :class:`ValueError` (or ``KeyError``) where it is not one."""
+        plan = mapping(data, "plan")
+        if plan.get("format") != PLAN_FORMAT:
+            raise OfferopsError(f"not an offerops plan (format {plan.get('format')!r})")
+        offers = array(plan["offers"], "offers")
         return cls(
-            entries=entries,
-            today=date.fromisoformat(data["today"]),
-            backend=str(data["backend"]),
-            base=data["base"],
-            created_at=str(data["createdAt"]),
-            api_calls=dict(data.get("apiCalls", {})),
+            entries=[_entry_from_json(mapping(item, "offers[]")) for item in offers],
+            today=date.fromisoformat(text(plan["today"], "today")),
+            backend=text(plan["backend"], "backend"),
+            base={
+                side: _strings(hashes, f"base.{side}")
+                for side, hashes in mapping(plan["base"], "base").items()
+            },
+            created_at=text(plan["createdAt"], "createdAt"),
+            api_calls={
+                name: integer(count, "apiCalls")
+                for name, count in mapping(plan.get("apiCalls") or {}, "apiCalls").items()
+            },
         )
 
 
-def _entry_json(entry: OfferPlan) -> dict[str, Any]:
-    data = asdict(entry)
-    data["changeTypes"] = list(data.pop("change_types"))
-    data["desiredHash"] = data.pop("desired_hash")
-    data["actualIdentifier"] = data.pop("actual_identifier")
-    data["expireOn"] = data.pop("expire_on")
-    data["offerId"] = data.pop("offer_id")
-    data["flags"] = list(entry.flags)
-    data["changes"] = [asdict(change) for change in entry.changes]
-    return data
+def _entry_json(entry: OfferPlan) -> dict[str, object]:
+    """One offer of the plan JSON, its keys in the order earlier versions wrote them."""
+    return {
+        "action": entry.action,
+        "key": entry.key,
+        "relpath": entry.relpath,
+        "name": entry.name,
+        "changes": [
+            {"field": change.field, "old": change.old, "new": change.new}
+            for change in entry.changes
+        ],
+        "reason": entry.reason,
+        "flags": list(entry.flags),
+        "release": entry.release,
+        "changeTypes": list(entry.change_types),
+        "desiredHash": entry.desired_hash,
+        "actualIdentifier": entry.actual_identifier,
+        "expireOn": entry.expire_on,
+        "offerId": entry.offer_id,
+    }
 
 
-def _entry_from_json(data: dict[str, Any]) -> OfferPlan:
+def _entry_from_json(data: Mapping[str, object]) -> OfferPlan:
     return OfferPlan(
-        action=data["action"],
-        key=data["key"],
-        relpath=data["relpath"],
-        offer_id=data["offerId"],
-        name=data["name"],
-        change_types=tuple(data["changeTypes"]),
-        changes=tuple(FieldChange(**change) for change in data["changes"]),
-        reason=data["reason"],
-        flags=tuple(data["flags"]),
-        desired_hash=data["desiredHash"],
-        actual_identifier=data["actualIdentifier"],
-        expire_on=data["expireOn"],
-        release=bool(data.get("release", False)),
+        action=_action(data["action"]),
+        key=optional_text(data["key"], "key"),
+        relpath=optional_text(data["relpath"], "relpath"),
+        offer_id=optional_text(data["offerId"], "offerId"),
+        name=text(data["name"], "name"),
+        change_types=tuple(_texts(data["changeTypes"], "changeTypes")),
+        changes=tuple(_change(mapping(item, "changes[]")) for item in array(data["changes"], "")),
+        reason=text(data["reason"], "reason"),
+        flags=tuple(_texts(data["flags"], "flags")),
+        desired_hash=optional_text(data["desiredHash"], "desiredHash"),
+        actual_identifier=optional_text(data["actualIdentifier"], "actualIdentifier"),
+        expire_on=optional_text(data["expireOn"], "expireOn"),
+        release=data.get("release") is True,
     )
+
+
+def _action(value: object) -> Action:
+    for action in ACTIONS:
+        if value == action:
+            return action
+    raise ValueError(f"unknown action {value!r}")
+
+
+def _change(data: Mapping[str, object]) -> FieldChange:
+    field_name = text(data["field"], "changes[].field")
+    return FieldChange(
+        field_name,
+        optional_text(data["old"], f"{field_name}.old"),
+        optional_text(data["new"], f"{field_name}.new"),
+    )
+
+
+def _texts(value: object, where: str) -> list[str]:
+    return [text(item, where) for item in array(value, where)]
+
+
+def _strings(value: object, where: str) -> dict[str, str]:
+    return {name: text(item, where) for name, item in mapping(value, where).items()}
 
 
 def desired_state(report: LintReport) -> list[DesiredOffer]:

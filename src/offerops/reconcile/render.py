@@ -7,6 +7,7 @@ before reading any of it.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from offerops.model.money import decimals
@@ -177,3 +178,23 @@ def _human(field: str, value: str | None, currency: str | None) -> str:
 
 def _escape(text: str) -> str:
     return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
+
+
+PlanRenderer = Callable[[Plan, bool], str]
+"""``render(plan, color) -> str``; ``color`` is only honoured by the text format."""
+
+
+def _markdown(plan: Plan, _color: bool) -> str:
+    return render_markdown(plan)
+
+
+def _json(plan: Plan, _color: bool) -> str:
+    return render_json(plan)
+
+
+RENDERERS: dict[str, PlanRenderer] = {
+    "text": render_text,
+    "markdown": _markdown,
+    "json": _json,
+}
+"""Plan formats by name (``offerops plan --format``), like the lint reporters' registry."""

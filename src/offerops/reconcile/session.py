@@ -7,18 +7,27 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TextIO
 
-from offerops.errors import OfferopsError
+from offerops.catalog.client import AgreementClient
+from offerops.errors import ConfigError, OfferopsError
 from offerops.fileio import atomic_write_text
 from offerops.lint.runner import LintReport, LintRequest, lint
 from offerops.model.config import Backend, Config
 from offerops.reconcile.actual import ActualOffer
-from offerops.reconcile.apply import ApplyOptions, OfferResult, Progress, apply_entries
+from offerops.reconcile.apply import (
+    INTERRUPTED,
+    NOT_STARTED,
+    ApplyOptions,
+    OfferResult,
+    Progress,
+    apply_entries,
+)
 from offerops.reconcile.desired import DesiredOffer
 from offerops.reconcile.fetch import CountingClient, KeyIndex, fetch_actual
 from offerops.reconcile.plan import Plan, check_not_stale, desired_state, make_plan
@@ -47,7 +56,7 @@ class Session:
     report: LintReport
     config: Config
     client: CountingClient
-    agreements: Any
+    agreements: AgreementClient
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 
     @property
@@ -68,12 +77,13 @@ class Session:
     def _desired(self) -> list[DesiredOffer]:
         return desired_state(self.report)
 
-    def actual(self) -> list[ActualOffer]:
-        return fetch_actual(self.client, self.index, self.retry)
+    def actual(self, prune: bool = False) -> list[ActualOffer]:
+        """The marketplace's offers, with every key a decision rests on checked against tags."""
+        return fetch_actual(self.client, self.index, self.retry, self.desired(), self.today, prune)
 
     def plan(self, prune: bool = False) -> Plan:
         desired = self.desired()
-        plan = make_plan(desired, self.actual(), self.today, self.label, prune)
+        plan = make_plan(desired, self.actual(prune), self.today, self.label, prune)
         plan.api_calls = dict(self.client.calls)
         return plan
 
@@ -102,7 +112,7 @@ def open_session(root: Path, today: date, retry: RetryPolicy | None = None) -> S
     """Lint the repository (errors stop here) and open its backend."""
     report = lint(LintRequest(root=root, today=today))
     if report.repo is None:
-        raise OfferopsError(
+        raise ConfigError(
             "offerops.yaml has errors", hint="run `offerops lint` to see and fix them"
         )
     if report.has_errors:
@@ -114,30 +124,23 @@ def open_session(root: Path, today: date, retry: RetryPolicy | None = None) -> S
     config = report.repo.config
     from offerops.catalog.factory import open_catalog
 
-    if config.backend.kind == "emulator":
-        _seed_embedded(root / config.backend.path, report)
     catalog, agreements = open_catalog(config.backend, root, account=config.seller.accountId)
-    return Session(
-        root, today, report, config, CountingClient(catalog), agreements, retry or RetryPolicy()
+    retry = retry or RetryPolicy()
+    retry.network_hint = network_hint(config.backend)
+    return Session(root, today, report, config, CountingClient(catalog), agreements, retry)
+
+
+def network_hint(backend: Backend) -> str:
+    """What to do when the backend stays unreachable after every retry."""
+    if backend.kind == "http":
+        return (
+            f"check backend.endpoint in offerops.yaml ({backend.endpoint}) or start "
+            "`offerops emulator serve` there, then rerun"
+        )
+    return (
+        "check the network path to AWS (proxy, VPC endpoint) and backend.region/backend.endpoint"
+        " in offerops.yaml, then rerun: a rerun picks up where this one stopped"
     )
-
-
-def _seed_embedded(db: Path, report: LintReport) -> None:
-    """The embedded emulator seeds itself, so a fresh clone needs no extra step."""
-    from offerops.emulator.engine import Marketplace
-    from offerops.emulator.seeding import seed_repository
-
-    assert report.repo is not None
-    config = report.repo.config
-    authorizations: dict[str, tuple[str, str]] = {}
-    for loaded in report.offers:
-        spec = loaded.offer.spec if loaded.offer else None
-        product = config.products.get(spec.product) if spec else None
-        if spec and spec.channel and product and product.manufacturerAccountId:
-            isv = product.manufacturerAccountId
-            authorizations[spec.channel.resaleAuthorization] = (isv, product.id)
-    db.parent.mkdir(parents=True, exist_ok=True)
-    seed_repository(Marketplace(db), config, authorizations)
 
 
 def write_apply_log(
@@ -147,21 +150,61 @@ def write_apply_log(
     results: list[OfferResult],
     started: datetime,
     apply_seconds: float,
-) -> None:
-    """The machine-readable record of an apply: every change set, its status and errors."""
-    document = {
+    *,
+    stopped_by: str | None = None,
+    fallback: TextIO | None = None,
+) -> Path | None:
+    """The machine-readable record of an apply: every change set, its status and errors.
+
+    The apply has already happened when this runs, so a log that cannot be written (a full
+    disk, a read-only ``.offerops``) must not lose it: the JSON goes to ``fallback`` (standard
+    error) after a warning, and the return value is None instead of the path written.
+    ``stopped_by`` names the signal that interrupted the apply, if one did.
+    """
+    text = json.dumps(
+        _apply_log(session, plan, results, started, apply_seconds, stopped_by),
+        indent=2,
+        ensure_ascii=False,
+    )
+    try:
+        atomic_write_text(path, text + "\n")
+    except OSError as error:
+        stream = fallback or sys.stderr
+        reason = error.strerror or str(error)
+        stream.write(
+            f"offerops: warning: cannot write the apply log {path} ({reason}); here it is:\n"
+        )
+        stream.write(text + "\n")
+        stream.flush()
+        return None
+    return path
+
+
+def _apply_log(
+    session: Session,
+    plan: Plan,
+    results: list[OfferResult],
+    started: datetime,
+    apply_seconds: float,
+    stopped_by: str | None,
+) -> dict[str, object]:
+    statuses = [result.status for result in results]
+    unfinished = {INTERRUPTED, NOT_STARTED}
+    return {
         "format": "offerops-apply-log/v1",
         "startedAt": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "finishedAt": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "backend": session.label,
         "applySeconds": round(apply_seconds, 3),
         "planBaseHash": plan.base_hash,
+        "interruptedBy": stopped_by,
         "summary": {
-            "succeeded": sum(1 for r in results if r.status == "SUCCEEDED"),
-            "failed": sum(1 for r in results if r.status != "SUCCEEDED"),
+            "succeeded": statuses.count("SUCCEEDED"),
+            "failed": sum(1 for s in statuses if s != "SUCCEEDED" and s not in unfinished),
+            "interrupted": statuses.count(INTERRUPTED),
+            "notStarted": statuses.count(NOT_STARTED),
         },
         "retries": dict(sorted(session.retry.retries.items())),
         "apiCalls": dict(sorted(session.client.calls.items())),
         "offers": [result.as_dict() for result in results],
     }
-    atomic_write_text(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")

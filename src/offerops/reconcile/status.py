@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
+from offerops.catalog.client import AgreementClient
 from offerops.reconcile.actual import ActualOffer
 from offerops.reconcile.retry import RetryPolicy
 
@@ -40,24 +41,24 @@ def state_of(offer: ActualOffer, today: date) -> str:
 
 
 def offer_status(
-    offer: ActualOffer, agreements_client: Any, retry: RetryPolicy, today: date
+    offer: ActualOffer, agreements_client: AgreementClient, retry: RetryPolicy, today: date
 ) -> OfferStatus:
-    targeting = offer.docs.get("UpdateTargeting", {}).get("PositiveTargeting", {})
+    targeting = offer.terms.targeting
     return OfferStatus(
         key=offer.key,
         offer_id=offer.offer_id,
         name=offer.name,
         state=state_of(offer, today),
         expires_on=offer.expires_on,
-        buyers=tuple(targeting.get("BuyerAccounts", [])),
+        buyers=targeting.buyer_accounts if targeting is not None else (),
         url=OFFER_URL.format(product=offer.product_id, offer=offer.offer_id),
         agreements=tuple(_agreements(offer.offer_id, agreements_client, retry)),
     )
 
 
-def _agreements(offer_id: str, client: Any, retry: RetryPolicy) -> list[Agreement]:
+def _agreements(offer_id: str, client: AgreementClient, retry: RetryPolicy) -> list[Agreement]:
     """Agreements made from this offer (SearchAgreements as the proposer)."""
-    request: dict[str, Any] = {
+    request: dict[str, object] = {
         "catalog": "AWSMarketplace",
         "filters": [
             {"name": "PartyType", "values": ["Proposer"]},
@@ -67,16 +68,23 @@ def _agreements(offer_id: str, client: Any, retry: RetryPolicy) -> list[Agreemen
     }
     found = []
     while True:
-        page = retry.call(client.search_agreements, **request)
-        for summary in page.get("agreementViewSummaries", []):
-            found.append(
-                Agreement(
-                    agreement_id=str(summary.get("agreementId")),
-                    buyer=str((summary.get("acceptor") or {}).get("accountId", "")),
-                    accepted=str(summary.get("acceptanceTime", ""))[:19],
-                    status=str(summary.get("status", "")),
-                )
-            )
-        if not page.get("nextToken"):
+        page: Mapping[str, object] = retry.call(client.search_agreements, **request)
+        summaries = page.get("agreementViewSummaries")
+        for summary in summaries if isinstance(summaries, list) else []:
+            if isinstance(summary, Mapping):
+                found.append(_agreement(summary))
+        token = page.get("nextToken")
+        if not token:
             return found
-        request["nextToken"] = page["nextToken"]
+        request["nextToken"] = token
+
+
+def _agreement(summary: Mapping[str, object]) -> Agreement:
+    acceptor = summary.get("acceptor")
+    buyer = acceptor.get("accountId", "") if isinstance(acceptor, Mapping) else ""
+    return Agreement(
+        agreement_id=str(summary.get("agreementId")),
+        buyer=str(buyer),
+        accepted=str(summary.get("acceptanceTime", ""))[:19],
+        status=str(summary.get("status", "")),
+    )

@@ -1,0 +1,261 @@
+"""Offer file -> typed terms: the one place that decides how the YAML format maps onto terms.
+
+Same semantics and constants as the dictionary mapping it replaced (tests/terms/golden/ pins
+the example offers' documents), with one addition: :func:`unrepresentable` lists the values of
+an offer file that the terms cannot carry, each at its YAML path with the reason, so lint can
+refuse them at their line instead of the marketplace silently never seeing them (issue 11).
+
+Decisions where the API docs are silent (docs/reconciler.md): an upfront contract whose every
+dimension has a ``quantity`` is a FixedUpfrontPricingTerm (Price = sum of price x quantity);
+installments are a FixedUpfrontPricingTerm with Price 0.00 plus a PaymentScheduleTerm; anything
+else upfront is a ConfigurableUpfrontPricingTerm.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Final
+
+from offerops.model.config import Config
+from offerops.model.installments import schedule_of
+from offerops.model.offer import Legal, OfferFile, OfferSpec
+from offerops.model.pricing import ContractPricing, ContractTerm, UsagePricing
+from offerops.terms import legal
+from offerops.terms.availability import Availability
+from offerops.terms.document import YamlPath
+from offerops.terms.information import Information, agreement_for
+from offerops.terms.legal import LegalTerm
+from offerops.terms.markup import Markup
+from offerops.terms.offer import OfferTerms
+from offerops.terms.payment_schedule import Installment, PaymentScheduleTerm
+from offerops.terms.pricing import (
+    ConfigurableRateCard,
+    ConfigurableUpfrontPricingTerm,
+    DimensionPrice,
+    FixedUpfrontPricingTerm,
+    Grant,
+    Pricing,
+    PricingTerm,
+    UsageBasedPricingTerm,
+)
+from offerops.terms.targeting import Targeting
+from offerops.terms.validity import ValidityTerm
+from offerops.terms.values import Duration, PricingModel, format_money
+
+STANDARD_EULA_VERSION: Final = "2019-12-12"
+"""``terms: standard-eula`` -> StandardEula of this version (unconfirmed; one place to change)."""
+SCMP_VERSION: Final = "2022-07-14"
+"""``terms: scmp`` -> the Standard Contract for AWS Marketplace, StandardEula of this version."""
+DEFAULT_SELECTOR: Final = Duration(months=12)
+"""The rate card Selector of a contract that starts on acceptance and ends on a date.
+
+The real length is in the ValidityTerm (AgreementEndDate); the selector only needs a duration.
+"""
+
+DocumentsUrl = Callable[[list[str]], str]
+"""Repo-relative custom EULA documents -> the URL they are published at (``legal.eula_url``
+with their content hashes; the caller reads the files)."""
+
+
+def offer_terms(offer: OfferFile, config: Config, documents_url: DocumentsUrl) -> OfferTerms:
+    """Map one structurally valid, lint-clean offer to its terms.
+
+    Raises ``KeyError`` for a buyer alias that is not in offerops.yaml and ``ValueError`` for a
+    term length with neither ``durationMonths`` nor ``endsOn`` (lint reports both first).
+    """
+    spec = offer.spec
+    channel = spec.channel
+    return OfferTerms(
+        information=_information(spec),
+        targeting=Targeting(tuple(_accounts(spec.buyers, config))),
+        pricing=_pricing(spec.pricing),
+        validity=_validity(spec.pricing),
+        payment_schedule=_payment_schedule(spec.pricing),
+        legal=_legal(spec.legal, documents_url),
+        markup=(
+            Markup(channel.markupPercentage)
+            if channel is not None and channel.markupPercentage is not None
+            else None
+        ),
+        availability=Availability(spec.expiresOn),
+    )
+
+
+def _accounts(refs: list[str], config: Config) -> list[str]:
+    return [ref if ref.isdigit() else config.buyers[ref].account for ref in refs]
+
+
+def _model(pricing: UsagePricing | ContractPricing) -> PricingModel:
+    return "Usage" if isinstance(pricing, UsagePricing) else "Contract"
+
+
+def _information(spec: OfferSpec) -> Information:
+    agreement = agreement_for(spec.renewal, _model(spec.pricing))
+    return Information(spec.name, spec.description, agreement)
+
+
+def _pricing(pricing: UsagePricing | ContractPricing) -> Pricing:
+    if isinstance(pricing, UsagePricing):
+        rates = tuple(DimensionPrice(d.key, d.price) for d in pricing.dimensions)
+        return Pricing("Usage", (UsageBasedPricingTerm(pricing.currency, rates),))
+    return Pricing("Contract", (contract_term(pricing),))
+
+
+def is_fixed(pricing: ContractPricing) -> bool:
+    """Installments, or upfront with a quantity on every dimension: a fixed price for grants."""
+    quantities = all(d.quantity is not None for d in pricing.dimensions)
+    return pricing.payment == "installments" or quantities
+
+
+def contract_term(pricing: ContractPricing) -> PricingTerm:
+    """Upfront per-unit prices, fixed-quantity upfront, or installments (FPS)."""
+    if is_fixed(pricing):
+        total = Decimal(0)
+        if pricing.payment == "upfront":
+            total = sum(
+                ((d.price or Decimal(0)) * (d.quantity or 0) for d in pricing.dimensions),
+                Decimal(0),
+            )
+        grants = tuple(Grant(d.key, d.quantity) for d in pricing.dimensions)
+        return FixedUpfrontPricingTerm(pricing.currency, total, grants)
+    multiple = pricing.contract.purchasing == "multiple-dimensions"
+    card = ConfigurableRateCard(
+        duration=selector_duration(pricing.contract),
+        prices=tuple(DimensionPrice(d.key, d.price or Decimal(0)) for d in pricing.dimensions),
+        multiple_dimension_selection="Allowed" if multiple else "Disallowed",
+        quantity_configuration="Allowed",
+    )
+    return ConfigurableUpfrontPricingTerm(pricing.currency, (card,))
+
+
+def selector_duration(contract: ContractTerm) -> Duration:
+    """A rate card's duration: ``P36M``, or the days from a dated start up to ``endsOn``."""
+    if contract.durationMonths is not None:
+        return Duration(months=contract.durationMonths)
+    if isinstance(contract.starts, date) and contract.endsOn is not None:
+        return Duration(days=(contract.endsOn - contract.starts).days + 1)
+    return DEFAULT_SELECTOR
+
+
+def _validity(pricing: UsagePricing | ContractPricing) -> ValidityTerm:
+    term = pricing.usage if isinstance(pricing, UsagePricing) else pricing.contract
+    starts = term.starts if isinstance(term, ContractTerm) else "on-acceptance"
+    start = starts if isinstance(starts, date) else None
+    if term.endsOn is not None:
+        return ValidityTerm(end_date=term.endsOn, start_date=start)
+    if term.durationMonths is None:
+        raise ValueError("the term has neither durationMonths nor endsOn")
+    return ValidityTerm(duration=Duration(months=term.durationMonths), start_date=start)
+
+
+def _payment_schedule(pricing: UsagePricing | ContractPricing) -> PaymentScheduleTerm | None:
+    if not isinstance(pricing, ContractPricing) or pricing.installments is None:
+        return None
+    schedule = tuple(
+        Installment(when, amount) for when, amount in schedule_of(pricing.installments)
+    )
+    return PaymentScheduleTerm(pricing.currency, schedule)
+
+
+def _legal(terms: Legal, documents_url: DocumentsUrl) -> LegalTerm:
+    if terms.terms == "custom":
+        return legal.custom(documents_url(terms.documents or []))
+    return legal.standard(SCMP_VERSION if terms.terms == "scmp" else STANDARD_EULA_VERSION)
+
+
+@dataclass(frozen=True)
+class Unrepresentable:
+    """A value of an offer file that its terms cannot carry to the marketplace and back.
+
+    ``covered_by`` names the lint rule that already refuses it, if one does (a new rule can
+    skip those paths so one problem is reported once).
+    """
+
+    path: YamlPath
+    message: str
+    covered_by: str | None = None
+
+
+def unrepresentable(offer: OfferFile) -> list[Unrepresentable]:
+    """Every value :func:`offer_terms` would drop, at its YAML path, with why and what to do.
+
+    Empty for an offer whose every field reaches the marketplace and comes back.
+    """
+    spec = offer.spec
+    found: list[Unrepresentable] = []
+    if isinstance(spec.pricing, ContractPricing):
+        found += _contract_losses(spec.pricing)
+    if spec.legal.terms != "custom" and spec.legal.documents:
+        message = (
+            f"documents are only sent with terms: custom; with terms: {spec.legal.terms} "
+            "they never reach the marketplace"
+        )
+        found.append(Unrepresentable(("spec", "legal", "documents"), message, "OFR601"))
+    return found
+
+
+def _contract_losses(pricing: ContractPricing) -> list[Unrepresentable]:
+    dimensions = pricing.dimensions
+    base: YamlPath = ("spec", "pricing", "dimensions")
+    if not is_fixed(pricing):
+        return [
+            Unrepresentable((*base, index, "quantity"), _partial_quantity(dimension.quantity))
+            for index, dimension in enumerate(dimensions)
+            if dimension.quantity is not None
+        ]
+    if pricing.payment == "installments":
+        found = [
+            Unrepresentable(
+                (*base, index, "price"),
+                "with installments the payment schedule carries the money; a per-dimension "
+                "price is not sent (remove it)",
+                "OFR310",
+            )
+            for index, dimension in enumerate(dimensions)
+            if dimension.price is not None
+        ]
+    else:
+        found = _fixed_losses(pricing, base)
+    if pricing.contract.purchasing == "single-dimension":
+        found.append(
+            Unrepresentable(
+                ("spec", "pricing", "contract", "purchasing"),
+                "a fixed price for fixed quantities has no purchasing choice, so "
+                "single-dimension is not sent; remove it",
+                "OFR311" if len(dimensions) > 1 else None,
+            )
+        )
+    return found
+
+
+def _partial_quantity(quantity: int | None) -> str:
+    return (
+        f"quantity {quantity} is not sent: when a dimension has no quantity the offer is a "
+        "ConfigurableUpfrontPricingTerm, which carries prices only and lets the buyer choose "
+        "quantities; give every dimension a quantity (a fixed price for fixed grants) or "
+        "remove this one"
+    )
+
+
+def _fixed_losses(pricing: ContractPricing, base: YamlPath) -> list[Unrepresentable]:
+    """Several priced dimensions at a fixed price: only their total is sent."""
+    if len(pricing.dimensions) < 2:
+        return []
+    total = sum(
+        ((d.price or Decimal(0)) * (d.quantity or 0) for d in pricing.dimensions), Decimal(0)
+    )
+    message = (
+        f"with a quantity on every dimension the offer is one FixedUpfrontPricingTerm of "
+        f"{format_money(total)} {pricing.currency} in total; the price of each of "
+        f"{len(pricing.dimensions)} dimensions is not sent, so changing one without changing "
+        "the total is invisible; make one offer per dimension, or leave out the quantities "
+        "so the buyer pays per unit"
+    )
+    return [
+        Unrepresentable((*base, index, "price"), message)
+        for index, dimension in enumerate(pricing.dimensions)
+        if dimension.price is not None
+    ]

@@ -1,0 +1,225 @@
+"""Nothing silently dropped: every value of an offer file reaches the terms and comes back, or
+``unrepresentable`` names it at its YAML path with the reason (issue 11)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+from functools import cache
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from offerops.model.config import Config
+from offerops.model.offer import OfferFile
+from offerops.model.pricing import ContractTerm
+from offerops.reconcile.desired import documents_url as documents_url_of
+from offerops.reconcile.importer import legal_documents as legal_documents_of
+from offerops.terms import legal, offer
+from offerops.terms.from_offer import (
+    SCMP_VERSION,
+    STANDARD_EULA_VERSION,
+    Unrepresentable,
+    offer_terms,
+    selector_duration,
+    unrepresentable,
+)
+from offerops.terms.offer import OfferTerms
+from offerops.terms.pricing import (
+    ConfigurableRateCard,
+    ConfigurableUpfrontPricingTerm,
+    FixedUpfrontPricingTerm,
+    Grant,
+    Pricing,
+    PricingTerm,
+    UsageBasedPricingTerm,
+    pricing_model,
+    term_type,
+)
+from offerops.terms.targeting import Targeting
+from offerops.terms.to_offer import NotExpressible, OfferIdentity, offer_yaml
+from offerops.terms.validity import ValidityTerm
+from offerops.terms.values import Duration
+from terms import strategies
+from terms.strategies import ROOT, load_config, load_offer, offer_files
+
+PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+ACME = (ROOT / "offers" / "acme-analytics-2027.yaml").read_text()
+HOOLI = (ROOT / "offers" / "hooli-reseller-2027.yaml").read_text()
+
+
+@cache
+def config() -> Config:
+    return load_config()
+
+
+def documents_url(paths: list[str]) -> str:
+    return documents_url_of(config(), ROOT)(paths)
+
+
+def legal_documents(url: str) -> list[str] | None:
+    return legal_documents_of(ROOT)(url)
+
+
+def test_the_defect_of_issue_11_is_reported_at_the_quantity() -> None:
+    """users quantity 400 next to admins without one: 400 -> 4000 changes no term."""
+    offer = load_offer(ACME)
+    bigger = load_offer(ACME.replace("quantity: 400", "quantity: 4000"))
+    assert offer_terms(offer, config(), documents_url) == offer_terms(
+        bigger, config(), documents_url
+    )
+    [found] = unrepresentable(offer)
+    assert found.path == ("spec", "pricing", "dimensions", 0, "quantity")
+    assert "quantity 400 is not sent" in found.message
+    assert found.covered_by is None
+
+
+def test_several_priced_dimensions_at_a_fixed_price_are_reported_at_each_price() -> None:
+    text = HOOLI.replace(
+        "        quantity: 150\n",
+        '        quantity: 150\n      - key: extra\n        price: "10.00"\n        quantity: 2\n',
+    )
+    found = unrepresentable(load_offer(text))
+    assert [item.path for item in found] == [
+        ("spec", "pricing", "dimensions", 0, "price"),
+        ("spec", "pricing", "dimensions", 1, "price"),
+    ]
+    assert "72020.00 USD in total" in found[0].message
+
+
+def test_single_dimension_purchasing_of_a_fixed_price_is_reported() -> None:
+    text = HOOLI.replace(
+        "durationMonths: 24", "durationMonths: 24\n      purchasing: single-dimension"
+    )
+    assert unrepresentable(load_offer(text)) == [
+        Unrepresentable(
+            ("spec", "pricing", "contract", "purchasing"),
+            "a fixed price for fixed quantities has no purchasing choice, so single-dimension "
+            "is not sent; remove it",
+        )
+    ]
+
+
+def test_what_lint_already_refuses_names_the_rule() -> None:
+    text = ACME.replace(
+        "terms: standard-eula", "terms: standard-eula\n    documents: [legal/acme-msa.pdf]"
+    )
+    assert [item.covered_by for item in unrepresentable(load_offer(text))] == [None, "OFR601"]
+
+
+def test_the_other_repository_offers_lose_nothing() -> None:
+    for path in sorted((ROOT / "offers").glob("*.yaml")):
+        if path.name != "acme-analytics-2027.yaml":
+            assert unrepresentable(load_offer(path.read_text())) == [], path.name
+
+
+@PROPERTY
+@given(offer_files())
+def test_an_offer_that_loses_nothing_comes_back_from_the_marketplace(file: OfferFile) -> None:
+    """Offer file -> terms -> (marketplace) -> terms -> offer file -> the same terms."""
+    terms = offer_terms(file, config(), documents_url)
+    if unrepresentable(file):
+        return
+    product = config().products[file.spec.product].id
+    channel = file.spec.channel.resaleAuthorization if file.spec.channel else None
+    identity = OfferIdentity(file.key, "offer-abcdef123", product, channel)
+    text = offer_yaml(terms, identity, config(), legal_documents)
+    assert offer_terms(load_offer(text), config(), documents_url) == terms
+
+
+@PROPERTY
+@given(offer_files(), offer_files())
+def test_a_reviewer_sees_every_difference_between_two_offers(
+    one: OfferFile, two: OfferFile
+) -> None:
+    """When the terms of two offers differ, so do their reviewer fields (a plan shows it)."""
+    if unrepresentable(one) or unrepresentable(two):
+        return
+    first = offer_terms(one, config(), documents_url)
+    second = offer_terms(two, config(), documents_url)
+    if offer.differing(first, second):
+        assert offer.fields(first) != offer.fields(second)
+
+
+@st.composite
+def importable_terms(draw: st.DrawFn) -> OfferTerms:
+    """Terms close to what offerops writes, so that most can be imported (the rest refused)."""
+    start = draw(st.none() | strategies.days)
+    if draw(st.booleans()):
+        months = draw(st.integers(1, 60))
+        validity = ValidityTerm(duration=Duration(months=months), start_date=start)
+    else:
+        validity = ValidityTerm(end_date=draw(strategies.days), start_date=start)
+    kind = draw(st.sampled_from(["usage", "configurable", "fixed", "installments", "any"]))
+    schedule = draw(strategies.payment_schedule) if kind == "installments" else None
+    term = draw(_pricing_term(kind, validity))
+    if isinstance(term, UsageBasedPricingTerm):
+        validity = replace(validity, start_date=None)
+    model = pricing_model({term_type(term)})
+    return OfferTerms(
+        information=draw(strategies.information.filter(lambda info: info.name is not None)),
+        targeting=Targeting(tuple(draw(st.lists(strategies.accounts, min_size=1, max_size=3)))),
+        pricing=Pricing(model, (term,)),
+        validity=validity,
+        payment_schedule=schedule,
+        legal=draw(st.sampled_from([STANDARD_EULA_VERSION, SCMP_VERSION]).map(legal.standard)),
+        availability=draw(strategies.availability),
+    )
+
+
+def _pricing_term(kind: str, validity: ValidityTerm) -> st.SearchStrategy[PricingTerm]:
+    if kind == "usage":
+        return strategies.usage_term
+    if kind == "configurable":
+        selector = selector_duration(_contract(validity))
+        return st.builds(
+            ConfigurableUpfrontPricingTerm,
+            st.sampled_from(strategies.CURRENCIES),
+            st.builds(
+                ConfigurableRateCard,
+                st.just(selector),
+                strategies.configurable_term.map(lambda term: term.rate_cards[0].prices),
+                st.sampled_from(["Allowed", "Disallowed"]),
+                st.just("Allowed"),
+            ).map(lambda card: (card,)),
+        )
+    if kind == "fixed":
+        return st.builds(
+            lambda unit, quantity, key: FixedUpfrontPricingTerm(
+                "USD", unit * quantity, (Grant(key, quantity),)
+            ),
+            strategies.money(),
+            st.integers(1, 5000),
+            strategies.keys,
+        )
+    if kind == "installments":
+        return strategies.fixed_term.map(
+            lambda term: replace(
+                term,
+                price=Decimal(0),
+                duration=None,
+                grants=tuple(replace(g, max_quantity=g.max_quantity or 1) for g in term.grants),
+            )
+        )
+    return strategies.pricing().map(lambda pricing: pricing.terms[0])
+
+
+def _contract(validity: ValidityTerm) -> ContractTerm:
+    months = validity.duration.whole_months if validity.duration else None
+    return ContractTerm(
+        starts=validity.start_date or "on-acceptance",
+        durationMonths=months,
+        endsOn=validity.end_date,
+    )
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(importable_terms())
+def test_an_imported_file_means_the_terms_it_was_written_from(terms: OfferTerms) -> None:
+    """Whatever ``to_offer`` writes maps back to the same terms; the rest it refuses."""
+    identity = OfferIdentity("imported", "offer-abcdef123", "prod-4x7yvqjzt5abc")
+    try:
+        text = offer_yaml(terms, identity, config(), legal_documents)
+    except NotExpressible:
+        return
+    assert offer_terms(load_offer(text), config(), documents_url) == terms

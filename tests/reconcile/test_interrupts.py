@@ -1,13 +1,16 @@
 """SIGINT and SIGTERM during apply: what was started is recorded, the exit status says which
 signal, and a rerun rejoins the started change sets and converges without duplicates.
 
-apply runs as a real process against an emulator served from this test process whose change
-sets take a few seconds; the test waits for apply's "started" progress line (not a sleep)
-before it sends the signal.
+apply runs as a real process against an emulator served from this test process. The emulator's
+clock is a manual one that the test holds still, so no change set can finish before the signal
+however slow the machine is; the test waits for apply's "started" progress line (not a sleep)
+before it sends the signal, and for its "stopping" acknowledgement before a second signal. For
+the rerun the clock is fast-forwarded in the background, so the started sets finish.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -22,15 +25,45 @@ from typing import IO, Any
 
 import pytest
 
+from offerops.emulator.clock import ManualClock
+
 ENV = {"OFFEROPS_TODAY": "2026-11-23", "NO_COLOR": "1"}
-PROCESSING_SECONDS = 6.0
-"""How long each change set runs: far longer than apply needs to notice a signal."""
+PROCESSING_SECONDS = 60.0
+"""How long each change set runs on the emulator's (manual) clock."""
+STOP_SECONDS = 20.0
+"""Apply must exit this soon after the signal: it never waits for the sets in flight (which,
+with the clock held still, would be forever)."""
 WAIT_SECONDS = 60.0
 
 
+class SlowRepo:
+    """The example repository on a served emulator whose clock the test controls."""
+
+    def __init__(self, root: Path, clock: ManualClock) -> None:
+        self.root = root
+        self.clock = clock
+
+    @contextlib.contextmanager
+    def time_flowing(self) -> Iterator[None]:
+        """Fast-forward the emulator's clock in the background: every change set finishes."""
+        done = threading.Event()
+
+        def run() -> None:
+            while not done.wait(0.02):
+                self.clock.advance(PROCESSING_SECONDS / 4)
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            done.set()
+            thread.join()
+
+
 @pytest.fixture
-def slow_repo(embedded_repo: Path, tmp_path: Path) -> Iterator[Path]:
-    """The example repository on an HTTP emulator whose change sets take PROCESSING_SECONDS."""
+def slow_repo(embedded_repo: Path, tmp_path: Path) -> Iterator[SlowRepo]:
+    """The example repository on an HTTP emulator with a held clock."""
     from offerops.emulator.cli import load_config, resale_authorizations
     from offerops.emulator.engine import Marketplace
     from offerops.emulator.seeding import seed_repository
@@ -38,14 +71,17 @@ def slow_repo(embedded_repo: Path, tmp_path: Path) -> Iterator[Path]:
 
     root = embedded_repo
     config = load_config(root / "offerops.yaml")
-    market = Marketplace(tmp_path / "served.sqlite", processing_seconds=PROCESSING_SECONDS)
+    clock = ManualClock()
+    market = Marketplace(
+        tmp_path / "served.sqlite", clock=clock, processing_seconds=PROCESSING_SECONDS
+    )
     seed_repository(market, config, resale_authorizations(root / "offers", config))
     with running_server(market) as server:
         text = (root / "offerops.yaml").read_text().split("backend:")[0]
         (root / "offerops.yaml").write_text(
             text + f"backend:\n  kind: http\n  endpoint: {server.url}\n"
         )
-        yield root
+        yield SlowRepo(root, clock)
 
 
 class Lines:
@@ -106,14 +142,34 @@ def interrupted_apply(root: Path, *signals: signal.Signals) -> tuple[int, list[s
         env={**os.environ, **ENV},
     ) as process:
         assert process.stdout is not None and process.stderr is not None
-        lines = Lines(process.stdout)
+        lines, errors = Lines(process.stdout), Lines(process.stderr)
         lines.wait_for("→ ")
         sent = time.monotonic()
-        for signum in signals:
+        for number, signum in enumerate(signals):
             process.send_signal(signum)
+            if number + 1 < len(signals):  # CI sends SIGTERM some time after SIGINT
+                errors.wait_for("offerops: stopping")
         code = process.wait(timeout=WAIT_SECONDS)
         seconds = time.monotonic() - sent
-        return code, lines.rest(), process.stderr.read(), seconds
+        return code, lines.rest(), "".join(errors.rest()), seconds
+
+
+def rerun_apply(slow_repo: SlowRepo) -> tuple[int, str]:
+    """Apply again with the clock still held until its change sets are (re)started, so the
+    rerun meets the interrupted sets still running; then let time flow until it ends."""
+    with subprocess.Popen(
+        command(slow_repo.root, "apply", "--yes"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, **ENV},
+    ) as process:
+        assert process.stdout is not None
+        lines = Lines(process.stdout)
+        lines.wait_for("→ ")
+        with slow_repo.time_flowing():
+            code = process.wait(timeout=WAIT_SECONDS)
+        return code, "".join(lines.rest())
 
 
 def started_ids(stdout: list[str]) -> set[str]:
@@ -134,12 +190,13 @@ def apply_log(root: Path) -> dict[str, Any]:
     ],
 )
 def test_interrupted_apply_records_what_it_started_and_a_rerun_converges(
-    slow_repo: Path, signals: tuple[signal.Signals, ...], code: int, name: str
+    slow_repo: SlowRepo, signals: tuple[signal.Signals, ...], code: int, name: str
 ) -> None:
-    status, stdout, stderr, seconds = interrupted_apply(slow_repo, *signals)
+    root = slow_repo.root
+    status, stdout, stderr, seconds = interrupted_apply(root, *signals)
     assert status == code, (stdout, stderr)
-    assert seconds < PROCESSING_SECONDS, "apply waited for the change sets in flight"
-    log = apply_log(slow_repo)
+    assert seconds < STOP_SECONDS, "apply waited for the change sets in flight"
+    log = apply_log(root)
     started = started_ids(stdout)
     interrupted = {o["change_set_id"] for o in log["offers"] if o["status"] == "INTERRUPTED"}
     assert log["interruptedBy"] == name
@@ -153,13 +210,14 @@ def test_interrupted_apply_records_what_it_started_and_a_rerun_converges(
     assert line == [
         f"offerops: interrupted ({name}): {len(started)} change set(s) started and not followed to"
         f" the end, {summary['notStarted']} offer(s) not started (ids in"
-        f" {slow_repo / '.offerops' / 'apply-log.json'}); rerun `offerops apply` to pick them up"
+        f" {root / '.offerops' / 'apply-log.json'}); rerun `offerops apply` to pick them up"
     ]
 
-    rerun = offerops(slow_repo, "apply", "--yes")
-    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
-    rejoined = {o["change_set_id"] for o in apply_log(slow_repo)["offers"]}
+    rerun_status, rerun_stdout = rerun_apply(slow_repo)
+    assert rerun_status == 0, rerun_stdout
+    rejoined = {o["change_set_id"] for o in apply_log(root)["offers"]}
     assert started <= rejoined, "the rerun started new change sets instead of rejoining"
-    document = json.loads(offerops(slow_repo, "plan", "--format", "json").stdout)
+    assert {o["status"] for o in apply_log(root)["offers"]} == {"SUCCEEDED"}
+    document = json.loads(offerops(root, "plan", "--format", "json").stdout)
     assert document["summary"]["no-op"] == 7, document["summary"]
     assert document["summary"]["unmanaged"] == 0, "a duplicate offer was created"

@@ -48,7 +48,10 @@ from typing import Any
 SELLER = "111122223333"
 HEADERS = {
     "Content-Type": "application/json",
-    "Authorization": f"AWS4-HMAC-SHA256 Credential={SELLER}/20261123/us-east-1/aws-marketplace/x",
+    # Well-formed SigV4 (the emulator refuses unsigned requests; it never checks the signature).
+    "Authorization": f"AWS4-HMAC-SHA256 Credential={SELLER}/20261123/us-east-1/aws-marketplace/"
+    f"aws4_request, SignedHeaders=host;x-amz-date, Signature={'0' * 64}",
+    "X-Amz-Date": "20261123T000000Z",
 }
 PRODUCT = {
     "id": "prod-4x7yvqjzt5abc",

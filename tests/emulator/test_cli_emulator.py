@@ -22,6 +22,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from offerops.catalog.embedded import EmbeddedCatalogClient
+from offerops.emulator.accounts import DEFAULT_SELLER_ACCOUNT
+from offerops.emulator.auth import signed_headers
 from offerops.emulator.cli import emulator_group
 from offerops.emulator.engine import Marketplace
 from offerops.emulator.server import running_server
@@ -298,7 +300,8 @@ class ServeProcess:
 
 
 def post(url: str, path: str) -> tuple[int, dict[str, Any]]:
-    request = urllib.request.Request(f"{url}{path}", data=b"{}", method="POST")
+    headers = signed_headers(DEFAULT_SELLER_ACCOUNT)
+    request = urllib.request.Request(f"{url}{path}", data=b"{}", headers=headers, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, json.loads(response.read())

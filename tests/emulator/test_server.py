@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from offerops.emulator.auth import signed_headers
 from offerops.emulator.clock import ManualClock
 from offerops.emulator.engine import Marketplace
 from offerops.emulator.faults import FaultConfig
@@ -405,9 +406,8 @@ def test_tags_round_trip(seller: Any, clock: ManualClock) -> None:
 
 
 def signed_as(account: str) -> dict[str, str]:
-    """A SigV4-looking Authorization header whose access key id selects ``account``."""
-    credential = f"{account}/20261123/us-east-1/aws-marketplace/aws4_request"
-    return {"Authorization": f"AWS4-HMAC-SHA256 Credential={credential}, Signature=x"}
+    """Well-formed SigV4 headers whose access key id selects ``account`` (dummy signature)."""
+    return signed_headers(account)
 
 
 def emulator_post(server: RunningServer, path: str, account: str, body: dict[str, Any]) -> Any:
@@ -512,12 +512,18 @@ def raw(
     path: str,
     body: bytes | None = None,
     headers: dict[str, str] | None = None,
+    *,
+    signed: bool = True,
 ) -> tuple[int, dict[str, str], bytes]:
-    """One plain HTTP request: (status, lower-cased headers, body)."""
+    """One plain HTTP request: (status, lower-cased headers, body).
+
+    Signed as the server's default account unless ``signed`` is False (``headers`` win).
+    """
     host, port = server.server.server_address[:2]
     connection = http.client.HTTPConnection(str(host), int(port), timeout=10)
+    sent = {**(signed_headers(server.default_account) if signed else {}), **(headers or {})}
     try:
-        connection.request(method, path, body=body, headers=headers or {})
+        connection.request(method, path, body=body, headers=sent)
         response = connection.getresponse()
         payload = response.read()
         return response.status, {k.lower(): v for k, v in response.getheaders()}, payload
@@ -546,7 +552,7 @@ TARGET = "AWSMPCommerceService_v20200301"
         ("GET", "/DescribeEntity?entityId=offer-x", None, {}, 422, "ValidationException"),
         ("GET", "/NoSuchOperation", None, {}, 404, "UnknownOperationException"),
         ("GET", "/StartChangeSet", None, {}, 405, "MethodNotAllowedException"),
-        ("GET", "/GetResourcePolicy?resourceArn=x", None, {}, 501, "NotImplementedException"),
+        ("GET", "/GetResourcePolicy?resourceArn=x", None, {}, 422, "ValidationException"),
         ("POST", "/ListEntities", b'{"Catalog": "AWSMarketplace"}', {}, 422, "ValidationException"),
     ],
 )
@@ -660,11 +666,12 @@ def _unrouted_model_paths() -> list[str]:
     return sorted(paths - {route.path for route in urls.CATALOG_ROUTES})
 
 
-@pytest.mark.parametrize("path", _unrouted_model_paths())
-def test_every_model_operation_the_emulator_lacks_is_501(server: RunningServer, path: str) -> None:
-    status, headers, payload = raw(server, "POST", path, b"{}")
-    assert (status, headers["x-amzn-errortype"]) == (501, "NotImplementedException")
-    assert path.lstrip("/") in json.loads(payload)["Message"]
+def test_every_model_operation_the_emulator_lacks_is_501(server: RunningServer) -> None:
+    """Empty with botocore 1.44.8 (every operation is routed); a newer SDK's are 501."""
+    for path in _unrouted_model_paths():
+        status, headers, payload = raw(server, "POST", path, b"{}")
+        assert (status, headers["x-amzn-errortype"]) == (501, "NotImplementedException")
+        assert path.lstrip("/") in json.loads(payload)["Message"]
 
 
 def test_an_operation_newer_than_the_installed_sdk_is_501_too(

@@ -85,7 +85,7 @@ def test_an_operation_newer_than_the_installed_model_is_refused_not_unknown(
         urls, "installed_catalog_operations", lambda: {"/StartSomethingNew": "StartSomethingNew"}
     )
     assert urls.unimplemented_catalog_operation("/StartSomethingNew") == "StartSomethingNew"
-    assert urls.unimplemented_catalog_operation("/StartAssessment") == "StartAssessment"
+    assert urls.unimplemented_catalog_operation("/StartAssessment") is None
     assert urls.unimplemented_catalog_operation("/ListEntities") is None
     assert urls.unimplemented_catalog_operation("/NoSuchOperation") is None
 

@@ -4,9 +4,10 @@ The rule (also in docs/emulator-http.md): the emulator reads the access key id f
 ``Authorization`` header (``AWS4-HMAC-SHA256 Credential=<key id>/<date>/<region>/...``) or from a
 presigned URL's ``X-Amz-Credential``. If the key id contains a run of exactly 12 digits, that number
 is the calling account (``123456789012``, ``AKIA123456789012``, ``buyer-123456789012`` all select
-123456789012; moto also reads a 12-digit key id as the account). Any other key id, or an unsigned
-request, acts as the server's default account, normally the seller. Signatures are not checked, so
-any secret key works.
+123456789012; moto also reads a 12-digit key id as the account). Any other key id (or none, on the
+one path that takes unsigned requests, ``/_offerops/health``) acts as the server's default
+account, normally the seller; other unsigned requests are refused (:mod:`auth`). Signatures are
+not checked, so any secret key works.
 """
 
 from __future__ import annotations

@@ -66,6 +66,17 @@ _LIST_FILTERS = frozenset(
 _STATUSES = ("PREPARING", "APPLYING", "SUCCEEDED", "CANCELLED", "FAILED")
 
 
+def default_change_set_name(account: str) -> str:
+    """The name AWS gives a change set started without ``ChangeSetName``.
+
+    Source: AWS's reference code, whose Postman collections show DescribeChangeSet answering
+    ``"ChangeSetName": "Submitted by 111111111111"`` (PostmanCollections/
+    aws_marketplace_labs_postman_collections.json and aws_marketplace_catalog_api_postman_
+    collections.json in aws-samples/aws-marketplace-reference-code).
+    """
+    return f"Submitted by {account}"
+
+
 @dataclass(frozen=True)
 class _Change:
     """One submitted change after synchronous validation."""
@@ -111,7 +122,7 @@ class ChangeSets:
         raw_changes = checks.items(request, "ChangeSet", 1, 20)
         name = checks.string(
             request, "ChangeSetName", pattern=checks.CHANGE_SET_NAME, max_length=100
-        )
+        ) or default_change_set_name(account)
         token = checks.string(
             request, "ClientRequestToken", pattern=checks.CLIENT_REQUEST_TOKEN, max_length=64
         )

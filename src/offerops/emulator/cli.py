@@ -26,6 +26,7 @@ import click
 
 from offerops.emulator import urls
 from offerops.emulator.accounts import DEFAULT_SELLER_ACCOUNT
+from offerops.emulator.auth import signed_headers
 from offerops.repo import CONFIG_NAME, OFFERS_DIR
 
 if TYPE_CHECKING:
@@ -545,7 +546,7 @@ class RemoteBuyer:
     ) -> dict[str, Any]:
         headers = {
             "Content-Type": urls.AGREEMENT_CONTENT_TYPE if target else "application/json",
-            "Authorization": f"AWS4-HMAC-SHA256 Credential={account}/emulator",
+            **signed_headers(account),
         }
         if target:
             headers["X-Amz-Target"] = target

@@ -21,7 +21,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from offerops.emulator import agreements, entities, products, tags
+from offerops.emulator import (
+    agreements,
+    assessments,
+    entities,
+    products,
+    resource_policies,
+    tags,
+)
 from offerops.emulator.changesets import ChangeSets
 from offerops.emulator.clock import Clock, ManualClock, SystemClock, api_time
 from offerops.emulator.faults import FaultConfig, Faults
@@ -85,6 +92,12 @@ class Marketplace:
             "TagResource": (True, with_region(tags.tag_resource)),
             "UntagResource": (True, with_region(tags.untag_resource)),
             "ListTagsForResource": (False, with_region(tags.list_tags)),
+            "PutResourcePolicy": (True, with_region(resource_policies.put_resource_policy)),
+            "GetResourcePolicy": (False, with_region(resource_policies.get_resource_policy)),
+            "DeleteResourcePolicy": (True, with_region(resource_policies.delete_resource_policy)),
+            "StartAssessment": (False, with_region(assessments.start_assessment)),
+            "DescribeAssessment": (False, with_region(assessments.describe_assessment)),
+            "ListAssessments": (False, with_region(assessments.list_assessments)),
             "SearchAgreements": (False, with_now(agreements.search_agreements)),
             "DescribeAgreement": (False, with_now(agreements.describe_agreement)),
             "GetAgreementTerms": (False, with_now(agreements.get_agreement_terms)),

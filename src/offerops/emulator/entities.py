@@ -51,9 +51,12 @@ _VALUE_LIST_FILTERS: Mapping[str, int] = {
 _DATE_RANGE_FILTERS = frozenset({"ReleaseDate", "AvailabilityEndDate", "LastModifiedDate"})
 _ABSENT_ATTRIBUTE_FILTERS: Mapping[str, int] = {
     "OfferSetId": 10,
+    "SubsidiaryAuthorizationId": 10,
     "TargetAgreementIntent": 2,
 }
-"""Attributes no emulated offer has (a replacement offer's intent is unconfirmed: none is set)."""
+"""Attributes no emulated offer has (a replacement offer's intent is unconfirmed: none is set;
+subsidiary authorizations, botocore 1.44.8's ``OfferSubsidiaryAuthorizationIdFilter``, are not
+emulated, so no offer is created from one and the filter matches nothing)."""
 OFFER_FILTERS = frozenset(
     {*_VALUE_LIST_FILTERS, *_DATE_RANGE_FILTERS, *_ABSENT_ATTRIBUTE_FILTERS}
     | {"Name", "BuyerAccounts", "Targeting", "CreatedBySource"}

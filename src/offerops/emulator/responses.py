@@ -11,9 +11,12 @@ Two protocols share one server:
   ``X-Amz-Target: AWSMPCommerceService_v20200301.<Op>``; errors are
   ``{"__type": <Code>, "message": …}``.
 
-Every response carries ``x-amzn-RequestId``. A malformed request (bad JSON, unknown path, missing
-required member) is a 4xx error in the protocol's shape; an emulator bug is logged with its
-traceback and answered with a bare 500 ``InternalServiceException`` that never leaks the traceback.
+Every request but ``GET /_offerops/health`` must look SigV4-signed (:mod:`auth`): unsigned is 403
+``MissingAuthenticationTokenException``, malformed ``IncompleteSignatureException`` (403 Catalog,
+400 Agreement), checked before routing. Every response carries ``x-amzn-RequestId``. A malformed
+request (bad JSON, unknown path, missing required member) is a 4xx error in the protocol's shape;
+an emulator bug is logged with its traceback and answered with a bare 500
+``InternalServiceException`` that never leaks the traceback.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from typing import Any, Protocol
 
 from offerops.emulator import checks, urls
 from offerops.emulator.accounts import access_key_id, account_for
+from offerops.emulator.auth import INCOMPLETE, AuthenticationError, check_signed
 from offerops.emulator.exceptions import CatalogError
 
 log = logging.getLogger(__name__)
@@ -112,6 +116,21 @@ def agreement_error_code(error: CatalogError) -> tuple[str, int]:
     return code, urls.AGREEMENT_ERROR_STATUS.get(code, error.http_status)
 
 
+def authentication_status(code: str, *, agreement: bool) -> int:
+    """The HTTP status of an authentication error.
+
+    ``MissingAuthenticationTokenException``: 403 on both APIs (AWS's Common Errors,
+    "MissingAuthenticationToken ... HTTP Status Code: 403"; Lambda, a rest-json service, answers
+    403). ``IncompleteSignatureException``: 403 on the rest-json Catalog API (what rest-json
+    front ends answer, per API Gateway's 403 troubleshooting article), 400 on the json-1.0
+    Agreement API (Common Errors: "IncompleteSignature ... 400"; a Coral json answer seen with 400).
+    Which front end each Marketplace API sits behind is unconfirmed.
+    """
+    if code == INCOMPLETE and agreement:
+        return 400
+    return 403
+
+
 def json10_success(result: Mapping[str, Any], request_id: str) -> WireResponse:
     """An Agreement API (json-1.0) success."""
     return _response(200, request_id, urls.AGREEMENT_CONTENT_TYPE, json_bytes(result))
@@ -157,11 +176,15 @@ class EmulatorResponses:
         account = account_for(access_key_id(request.headers, request.query), self.default_account)
         agreement = request.path == "/" and request.method == "POST"
         try:
+            self._authenticate(request, agreement)
             if agreement:
                 return self._agreement(request, account, request_id)
             return self._rest(request, account, request_id)
         except WireError as failure:
             code, status, message = failure.code, failure.status, failure.message
+        except AuthenticationError as failure:
+            code, message = failure.code, failure.message
+            status = authentication_status(failure.code, agreement=agreement)
         except CatalogError as failure:
             code, status, message = failure.code, failure.http_status, failure.message
             if agreement:
@@ -173,6 +196,18 @@ class EmulatorResponses:
             message = f"internal error in the emulator (request {request_id}; see its log)"
         serialize = json10_error if agreement else rest_json_error
         return serialize(code, status, message, request_id)
+
+    @staticmethod
+    def _authenticate(request: WireRequest, agreement: bool) -> None:
+        """Refuse an unsigned or malformed-signature request, as AWS does (:mod:`auth`).
+
+        Every path is checked before routing (an unknown path unsigned is refused for its
+        signature, as AWS does), except ``GET /_offerops/health``: a readiness probe needs no
+        credentials and changes nothing.
+        """
+        if not agreement and request.path == urls.HEALTH_PATH:
+            return
+        check_signed(request.headers, request.query)
 
     # rest-json: the Catalog API and the emulator-only endpoints
 

@@ -2,8 +2,9 @@
 
 Stdlib rather than werkzeug: the wire layer only needs method, path, query, headers and body, and
 the server must start in a test thread in milliseconds and shut down without leaking sockets (pytest
-runs with warnings as errors). It binds 127.0.0.1 unless told otherwise: the emulator checks no
-signatures, so it must not be reachable from the network by accident.
+runs with warnings as errors). It binds 127.0.0.1 unless told otherwise: the emulator requires a
+signature but verifies none (:mod:`offerops.emulator.auth`), so it must not be reachable from the
+network by accident.
 
 The server is not ``ThreadingHTTPServer``, which spends a thread per connection for as long as the
 client keeps it open (1,505 threads for stalled sockets in a review) and listens with a backlog of 5

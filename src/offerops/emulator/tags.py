@@ -59,4 +59,7 @@ def list_tags(
 ) -> dict[str, Any]:
     arn = _owned_resource(connection, account, _arn(request), region)
     pairs = store.of(connection, arn)
+    if not pairs:
+        # The model's TagList has min 1: an untagged resource's answer has no Tags member.
+        return {"ResourceArn": arn}
     return {"ResourceArn": arn, "Tags": [{"Key": key, "Value": value} for key, value in pairs]}

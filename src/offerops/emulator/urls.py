@@ -65,24 +65,35 @@ CATALOG_ROUTES: tuple[Route, ...] = (
     Route("TagResource", "POST", "/TagResource", ("ResourceArn", "Tags")),
     Route("UntagResource", "POST", "/UntagResource", ("ResourceArn", "TagKeys")),
     Route("ListTagsForResource", "POST", "/ListTagsForResource", ("ResourceArn",)),
-)
-"""The Catalog API operations the emulator implements."""
-
-UNIMPLEMENTED_CATALOG_OPERATIONS: frozenset[str] = frozenset(
-    {
+    Route("PutResourcePolicy", "POST", "/PutResourcePolicy", ("ResourceArn", "Policy")),
+    Route(
         "GetResourcePolicy",
-        "PutResourcePolicy",
+        "GET",
+        "/GetResourcePolicy",
+        ("ResourceArn",),
+        _query(resourceArn="ResourceArn"),
+    ),
+    Route(
         "DeleteResourcePolicy",
-        "DescribeAssessment",
-        "ListAssessments",
-        "StartAssessment",
-    }
+        "DELETE",
+        "/DeleteResourcePolicy",
+        ("ResourceArn",),
+        _query(resourceArn="ResourceArn"),
+    ),
+    Route("StartAssessment", "POST", "/StartAssessment", ("Catalog", "FrameworkId", "EntityId")),
+    Route("DescribeAssessment", "POST", "/DescribeAssessment", ("Catalog", "AssessmentIdentifier")),
+    Route("ListAssessments", "POST", "/ListAssessments", ("Catalog",)),
 )
+"""The Catalog API operations the emulator implements (every one of botocore 1.44.8's)."""
+
+UNIMPLEMENTED_CATALOG_OPERATIONS: frozenset[str] = frozenset()
 """Catalog API operations reviewed and deliberately not implemented: answered with 501.
 
-Any other operation of the installed botocore model that the emulator does not route is answered
-501 as well (:func:`unimplemented_catalog_operation`), so an operation AWS adds later is a clear
-``NotImplementedException`` rather than a 404; this set records which ones were looked at.
+Empty since the resource-policy and assessment operations were implemented (issue 12). Any
+operation of the installed botocore model that the emulator does not route is still answered 501
+(:func:`unimplemented_catalog_operation`), so an operation AWS adds later is a clear
+``NotImplementedException`` rather than a 404, and ``tests/emulator/test_server_routing.py``
+reports it.
 """
 
 CATALOG_SERVICE = "marketplace-catalog"
@@ -124,8 +135,11 @@ AGREEMENT_ERROR_RENAMES: Mapping[str, str] = MappingProxyType(
 
 EMULATOR_PREFIX = "/_offerops/"
 
+HEALTH_PATH = "/_offerops/health"
+"""The one path answered without a signature (a readiness probe)."""
+
 EMULATOR_ROUTES: tuple[Route, ...] = (
-    Route("Health", "GET", "/_offerops/health"),
+    Route("Health", "GET", HEALTH_PATH),
     Route("ListOffersForBuyer", "POST", "/_offerops/ListOffersForBuyer"),
     Route("AcceptOffer", "POST", "/_offerops/AcceptOffer", ("OfferId",)),
     Route("SeedProducts", "POST", "/_offerops/SeedProducts", ("Products",)),

@@ -9,8 +9,9 @@ transaction back: a change set is applied entirely or not at all.
 
 Every SQL statement of the emulator lives in this package: :class:`Store` (connections, schema,
 transactions) here, and the queries per table group in ``offers``, ``change_sets``, ``catalog``,
-``tags`` and ``agreements``. The operation modules pass them plain values and filters as data, so
-no request text ever becomes SQL and the rules stay readable without the schema.
+``tags``, ``policies`` and ``agreements``. The operation modules pass them plain values and
+filters as data, so no request text ever becomes SQL and the rules stay readable without the
+schema.
 """
 
 from __future__ import annotations
@@ -105,6 +106,10 @@ CREATE TABLE IF NOT EXISTS tags (
     value TEXT NOT NULL,
     PRIMARY KEY (arn, key)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS resource_policies (
+    arn TEXT PRIMARY KEY,                   -- an entity's ARN (PutResourcePolicy)
+    policy TEXT NOT NULL                    -- the policy document as sent
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS agreements (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,
@@ -148,6 +153,7 @@ TABLES = (
     "change_sets",
     "change_set_entities",
     "tags",
+    "resource_policies",
     "agreements",
 )
 

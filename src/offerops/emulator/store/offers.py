@@ -31,6 +31,7 @@ SORT_COLUMNS: Mapping[str, str] = {
     "TargetAgreementId": "target_agreement_id",
     # Attributes no emulated offer has: sorting by them is sorting by id.
     "OfferSetId": "id",
+    "SubsidiaryAuthorizationId": "id",
     "TargetAgreementIntent": "id",
     "CreatedBySource": "id",
 }

@@ -296,8 +296,9 @@ def plan(
 ) -> None:
     """Show what apply would change on the marketplace (read-only).
 
-    Exit status: 0 success, 1 error, 2 could not run (no or unusable offerops.yaml). With
-    --detailed-exitcode (Terraform's convention): 0 no changes, 2 changes, 1 any error.
+    Exit status: 0 success, 1 error or an offer apply would refuse (replace-needed), 2 could
+    not run (no or unusable offerops.yaml). With --detailed-exitcode (Terraform's convention):
+    0 no changes, 2 changes, 1 any error or refused offer.
     """
     from offerops.reconcile.plan import save_plan
     from offerops.reconcile.render import RENDERERS
@@ -311,6 +312,8 @@ def plan(
         if out is not None:
             save_plan(result, out)
     click.echo(RENDERERS[output_format](result, _use_color(color, None)), nl=False)
+    if result.refused:
+        _exit(_replacements_status(result))
     _exit(2 if detailed_exitcode and result.has_changes else 0)
 
 
@@ -572,14 +575,14 @@ def _errors_exit_1(detailed_exitcode: bool) -> Iterator[None]:
 
 
 def _replacements_status(plan: Plan) -> int:
-    pending = [entry.key for entry in plan.entries if entry.action == "replace-needed"]
-    if pending:
+    """1 when apply refuses an offer (replace-needed), so CI's check is red and says why."""
+    if plan.refused:
         click.echo(
-            f"{len(pending)} offer(s) need a replacement offer and were not changed: "
-            + ", ".join(str(key) for key in pending),
+            f"{len(plan.refused)} offer(s) need a replacement offer and were not changed: "
+            + ", ".join(plan.refused),
             err=True,
         )
-    return 1 if pending else 0
+    return 1 if plan.refused else 0
 
 
 def _confirm_or_refuse() -> None:

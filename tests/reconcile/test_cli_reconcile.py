@@ -283,3 +283,24 @@ def test_import_refuses_a_bad_request_before_reading_the_marketplace(embedded_re
     unknown = run(embedded_repo, "import", "offer-doesnotexist1")
     assert unknown.exit_code == 1
     assert "no such offer on the marketplace: offer-doesnotexist1" in unknown.output
+
+
+def test_a_plan_apply_would_refuse_exits_1_and_says_why(embedded_repo: Path) -> None:
+    """Raising a released offer's quantity needs a replacement offer: the plan must not end with
+    "No changes" and exit 0 (the merge would then fail at apply), with or without
+    --detailed-exitcode; the markdown comment says why the check is red."""
+    assert run(embedded_repo, "apply", "--yes").exit_code == 0
+    path = embedded_repo / "offers" / "umbrella-quarterly-2027.yaml"
+    path.write_text(path.read_text().replace("quantity: 1000", "quantity: 10000"))
+    for flags in ((), ("--detailed-exitcode",)):
+        result = run(embedded_repo, "plan", *flags)
+        assert result.exit_code == 1, result.output
+        assert "No changes" not in result.output
+        assert "! replace-needed umbrella-quarterly-2027" in result.output
+        assert result.output.rstrip().splitlines()[-1].startswith(
+            "1 offer(s) need a replacement offer and were not changed: umbrella-quarterly-2027"
+        )
+        assert "Apply will refuse 1 offer(s) that need a replacement offer" in result.output
+    comment = run(embedded_repo, "plan", "--format", "markdown")
+    assert comment.exit_code == 1
+    assert "> [!CAUTION]\n> Apply will refuse 1 offer(s)" in comment.output

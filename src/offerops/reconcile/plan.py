@@ -59,6 +59,15 @@ class Plan:
         return any(entry.changes_anything for entry in self.entries)
 
     @property
+    def refused(self) -> list[str]:
+        """Keys whose change apply will refuse (replace-needed): the plan cannot be merged as is.
+
+        A plan with only these has nothing apply can do, but it is not "no changes": git says
+        something the marketplace will not take, and the reviewer must see that.
+        """
+        return [str(e.key or e.offer_id) for e in self.entries if e.action == "replace-needed"]
+
+    @property
     def base_hash(self) -> str:
         return hashlib.sha256(canonical_json(self.base).encode()).hexdigest()
 

@@ -64,9 +64,21 @@ def render_text(plan: Plan, color: bool = False) -> str:
         if entry.action == "no-op":
             continue
         lines.extend(_text_entry(entry, color))
-    if not plan.has_changes:
-        lines.append("No changes: the marketplace matches git.")
+    lines.extend(_outcome(plan))
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _outcome(plan: Plan) -> list[str]:
+    """The last word: no changes, or what apply will refuse (never "matches git" then)."""
+    if plan.refused:
+        return [
+            f"Apply will refuse {len(plan.refused)} offer(s) that need a replacement offer: "
+            + ", ".join(plan.refused)
+            + ". Copy each under a new key (`offerops clone KEY NEW_KEY`) and expire the old one."
+        ]
+    if not plan.has_changes:
+        return ["No changes: the marketplace matches git."]
+    return []
 
 
 def _text_entry(entry: OfferPlan, color: bool) -> list[str]:
@@ -104,6 +116,8 @@ def render_json(plan: Plan) -> str:
 def render_markdown(plan: Plan) -> str:
     """A PR comment: summary, what to review first, then one collapsible section per offer."""
     head = [_MARKER, f"### offerops plan — {summary_line(plan)[6:]}", ""]
+    if plan.refused:
+        head.extend([f"> [!CAUTION]\n> {_outcome(plan)[0]}", ""])
     head.extend(_review_first(plan))
     sections = [_markdown_entry(entry) for entry in plan.entries if entry.action != "no-op"]
     unchanged = [entry.key for entry in plan.entries if entry.action == "no-op"]

@@ -38,6 +38,8 @@ products:
     manufacturerAccountId: "999988887777"
     dimensions:
       - { key: gateways, name: Gateways, unit: Units }
+resaleAuthorizations:
+  resaleauthz-1a2b3c4d5e6f7: { product: partner-gateway }
 buyers:
 """
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

@@ -118,7 +118,9 @@ def _wait_for_listening(process: subprocess.Popen[str], timeout: float) -> str:
 @contextmanager
 def served(work: Path) -> Iterator[Server]:
     offerops = Path(sys.executable).parent / "offerops"
+    # Instant change sets: setup() describes its CreateOffer set right after starting it.
     command = [str(offerops), "emulator", "serve", "--port", "0", "--db", str(work / "m.sqlite")]
+    command += ["--changeset-seconds", "0"]
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=work
     )

@@ -69,16 +69,22 @@ spec:
     dimensions:
       - key: users
         price: "25000.00"
-        quantity: 100
+        # no quantity: the buyer chooses how many of each (line 23)
       - key: admins
         price: "500.00"
     payment: upfront
   legal:
     terms: standard-eula
 """
-"""Contract, upfront, two dimensions. Lines: key 3, name 5, expiresOn 9, buyers 11-12,
-pricing 13, currency 15, durationMonths 18, dimensions 20 (users 21, price 22), payment 26,
-legal 27, terms 28."""
+"""Contract, upfront, two dimensions priced per unit (the buyer chooses the quantities). Lines:
+key 3, name 5, expiresOn 9, buyers 11-12, pricing 13, currency 15, durationMonths 18,
+dimensions 20 (users 21, price 22, a comment 23 where a quantity can go; admins 24, price 25),
+payment 26, legal 27, terms 28."""
+
+QUANTITY_SLOT = "        # no quantity: the buyer chooses how many of each (line 23)\n"
+"""Line 23 of CONTRACT_OFFER: replace it with ``        quantity: 100\n`` to give users a
+quantity without moving a line (the value is then at line 23, column 19)."""
+assert QUANTITY_SLOT in CONTRACT_OFFER
 
 INSTALLMENT_OFFER = """\
 apiVersion: offerops/v1

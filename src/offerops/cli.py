@@ -208,24 +208,18 @@ def lint(
     from offerops.report import REPORTERS
 
     root = options.root()
-    changes = None
-    if changed_ref is not None:
+    if changed_ref is None:
+        request = LintRequest(root, resolve_today(today), _absolute(paths), keep_models=False)
+        report = run_lint(request)
+    else:
         from offerops.gitops.changed import changed_since
+        from offerops.gitops.history import base_revision
 
         changes = changed_since(root, changed_ref)
-    request = LintRequest(
-        root=root,
-        today=resolve_today(today),
-        paths=_absolute(paths),
-        only=changes.to_lint if changes is not None else None,
-        keep_models=changes is not None,
-    )
-    report = run_lint(request)
-    if changes is not None and changed_ref is not None and report.config_usable:
-        from offerops.gitops.history import history_findings
-
-        history = history_findings(root, changed_ref, report, changes=changes)
-        report.findings = sorted([*report.findings, *history])
+        on = resolve_today(today)
+        with base_revision(root, changes) as base:  # the history rules (OFR220-222) read it
+            request = LintRequest(root, on, _absolute(paths), only=changes.to_lint, base=base)
+            report = run_lint(request)
     use_color = _use_color(color, output)
     _emit(REPORTERS[output_format](report, use_color), output)
     if not report.config_usable:

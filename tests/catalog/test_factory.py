@@ -74,10 +74,15 @@ RESOLD = (
 AUTHORIZATION = "resaleauthz-1a2b3c4d5e6f7"
 
 
-def resold_repo(repo: OfferRepo) -> OfferRepo:
-    """The test repository plus a resold product and a CPPO naming its authorization."""
+def resold_repo(repo: OfferRepo, declared: str = "") -> OfferRepo:
+    """The test repository plus a resold product, the resale authorization its ISV shared
+    (``declared``: what offerops.yaml says of it, default just the product), and a CPPO."""
     config = repo.root / "offerops.yaml"
-    config.write_text(config.read_text().replace("buyers:\n", RESOLD + "buyers:\n"))
+    declaration = declared or "    product: gateway\n"
+    authorizations = f"resaleAuthorizations:\n  {AUTHORIZATION}:\n{declaration}"
+    config.write_text(
+        config.read_text().replace("buyers:\n", RESOLD + authorizations + "buyers:\n")
+    )
     repo.write(
         "offers/cppo.yaml",
         f"spec:\n  product: gateway\n  channel:\n    resaleAuthorization: {AUTHORIZATION}\n",
@@ -87,14 +92,101 @@ def resold_repo(repo: OfferRepo) -> OfferRepo:
 
 def draft_from_authorization(catalog: Any, authorization_id: str) -> str:
     """Start a CreateOfferUsingResaleAuthorization set; its final status."""
+    return str(described_draft(catalog, authorization_id)["Status"])
+
+
+def described_draft(catalog: Any, authorization_id: str) -> dict[str, Any]:
+    """Start a CreateOfferUsingResaleAuthorization set; DescribeChangeSet once it ended."""
     change = {
         "ChangeType": "CreateOfferUsingResaleAuthorization",
         "Entity": {"Type": "Offer@1.0"},
         "DetailsDocument": {"ResaleAuthorizationId": authorization_id},
     }
     started = catalog.start_change_set(Catalog=CATALOG, ChangeSet=[change])
-    described = catalog.describe_change_set(Catalog=CATALOG, ChangeSetId=started["ChangeSetId"])
-    return str(described["Status"])
+    return dict(catalog.describe_change_set(Catalog=CATALOG, ChangeSetId=started["ChangeSetId"]))
+
+
+def test_an_authorization_only_an_offer_names_is_not_seeded(repo: OfferRepo) -> None:
+    """An id offerops.yaml does not declare fails the change set, as a typo would on AWS."""
+    resold_repo(repo)
+    typo = "resaleauthz-1a2b3c4d5e6f8"
+    repo.write(
+        "offers/typo.yaml",
+        f"spec:\n  product: gateway\n  channel:\n    resaleAuthorization: {typo}\n",
+    )
+    catalog, agreements = open_catalog(Backend(kind="emulator"), repo.root, account=SELLER)
+    try:
+        described = described_draft(catalog, typo)
+    finally:
+        close(catalog, agreements)
+    assert described["Status"] == "FAILED"
+    assert described["FailureCode"] == "CLIENT_ERROR"
+    (error,) = described["ChangeSet"][0]["ErrorDetailList"]
+    assert error["ErrorCode"] == "INVALID_RESALE_AUTHORIZATION_ID"
+    assert typo in error["ErrorMessage"]
+
+
+def test_a_draft_inherits_the_declared_isv_terms(repo: OfferRepo) -> None:
+    resold_repo(
+        repo,
+        "    product: gateway\n"
+        "    name: Gateway resale\n"
+        "    terms:\n"
+        "      currency: EUR\n"
+        "      durationMonths: 24\n"
+        '      prices: { gateways: "400.00" }\n'
+        "      legal: standard-eula\n",
+    )
+    catalog, agreements = open_catalog(Backend(kind="emulator"), repo.root, account=SELLER)
+    try:
+        described = described_draft(catalog, AUTHORIZATION)
+        offer_id = described["ChangeSet"][0]["Entity"]["Identifier"].split("@")[0]
+        offer = catalog.describe_entity(Catalog=CATALOG, EntityId=offer_id)["DetailsDocument"]
+        shared = catalog.describe_entity(Catalog=CATALOG, EntityId=AUTHORIZATION)
+    finally:
+        close(catalog, agreements)
+    assert described["Status"] == "SUCCEEDED"
+    assert offer["Terms"] == [
+        {"Type": "LegalTerm", "Documents": [{"Type": "StandardEula", "Version": "2019-12-12"}]},
+        {
+            "Type": "ConfigurableUpfrontPricingTerm",
+            "CurrencyCode": "EUR",
+            "RateCards": [
+                {
+                    "Selector": {"Type": "Duration", "Value": "P24M"},
+                    "Constraints": {
+                        "MultipleDimensionSelection": "Allowed",
+                        "QuantityConfiguration": "Allowed",
+                    },
+                    "RateCard": [{"DimensionKey": "gateways", "Price": "400.00"}],
+                }
+            ],
+        },
+    ]
+    details = shared["DetailsDocument"]
+    assert details["Name"] == "Gateway resale"
+    assert [term["Type"] for term in details["Terms"]] == [
+        "BuyerLegalTerm",
+        "ResaleConfigurableUpfrontPricingTerm",
+    ]
+
+
+def test_removing_declared_terms_brings_back_the_invented_ones(repo: OfferRepo) -> None:
+    resold_repo(repo, '    product: gateway\n    terms: { prices: { gateways: "400.00" } }\n')
+    close(*open_catalog(Backend(kind="emulator"), repo.root, account=SELLER))
+    config = repo.root / "offerops.yaml"
+    config.write_text(
+        config.read_text().replace('    terms: { prices: { gateways: "400.00" } }\n', "")
+    )
+    catalog, agreements = open_catalog(Backend(kind="emulator"), repo.root, account=SELLER)
+    try:
+        described = described_draft(catalog, AUTHORIZATION)
+        offer_id = described["ChangeSet"][0]["Entity"]["Identifier"].split("@")[0]
+        offer = catalog.describe_entity(Catalog=CATALOG, EntityId=offer_id)["DetailsDocument"]
+    finally:
+        close(catalog, agreements)
+    prices = offer["Terms"][1]["RateCards"][0]["RateCard"]
+    assert prices == [{"DimensionKey": "gateways", "Price": "1.00"}]
 
 
 def test_embedded_backend_seeds_products_and_resale_authorizations(repo: OfferRepo) -> None:

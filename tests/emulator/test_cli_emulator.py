@@ -105,13 +105,14 @@ def test_seed_puts_resold_products_under_their_isv_and_shares_the_authorization(
         "  gateway:\n    id: prod-7h6g5f4d3s2a1\n    type: saas\n"
         '    manufacturerAccountId: "999988887777"\n'
         "    dimensions:\n      - { key: gateways, name: Gateways }\n"
+        "resaleAuthorizations:\n  resaleauthz-1a2b3c4d5e6f7: { product: gateway }\n"
     )
     config.write_text(config.read_text().replace("buyers:\n", resold + "buyers:\n"))
     offers = in_repo.root / "offers"
     offers.mkdir(exist_ok=True)
-    (offers / "cppo.yaml").write_text(
+    (offers / "cppo.yaml").write_text(  # only a declared authorization is shared
         "spec:\n  product: gateway\n"
-        "  channel:\n    resaleAuthorization: resaleauthz-1a2b3c4d5e6f7\n"
+        "  channel:\n    resaleAuthorization: resaleauthz-1a2b3c4d5e6f8\n"
     )
     (offers / "broken.yaml").write_text("spec: [unclosed\n")
 

@@ -18,7 +18,9 @@ from emulator.engine_support import (
     availability,
     contract_offer,
     contract_pricing,
+    create,
     errors_of,
+    targeting,
     update,
     validity,
 )
@@ -155,3 +157,155 @@ def test_a_past_end_date_makes_an_offer_unacceptable_at_once(
     assert summary[0]["OfferSummary"]["AvailabilityEndDate"] == "2023-01-01T00:00:00Z"
     seller.run([update("UpdateAvailability", availability("2027-02-28"), offer_id)])
     assert market.accept_offer(BUYER, offer_id)["status"] == "ACTIVE"
+
+
+# --- what the draft carries from the agreement (docs/emulator.md, "Replacement offers") ---------
+
+FIXED_UPFRONT = {
+    "Type": "FixedUpfrontPricingTerm",
+    "CurrencyCode": "USD",
+    "Price": "1200.00",
+    "Grants": [{"DimensionKey": "users", "MaxQuantity": 10}],
+}
+SUPPORT = {"Type": "SupportTerm", "RefundPolicy": "Refunds within 30 days."}
+CARRIED = {"FixedUpfrontPricingTerm", "LegalTerm", "SupportTerm", "RenewalTerm"}
+
+
+def create_replacement(agreement_id: str, name: str = "Acme renewal") -> dict[str, Any]:
+    return {
+        "ChangeType": "CreateReplacementOffer",
+        "Entity": {"Type": OFFER},
+        "ChangeName": "CreateReplacementOffer",
+        "DetailsDocument": {"AgreementId": agreement_id, "Name": name},
+    }
+
+
+@pytest.fixture
+def installment_agreement(seller: Api, market: Marketplace) -> tuple[str, list[dict[str, Any]]]:
+    """An agreement on a FixedUpfront contract with every kind of term; (its id, the offer's
+    terms as DescribeEntity showed them when it was accepted)."""
+    schedule = [
+        {"ChargeDate": "2026-12-01", "ChargeAmount": "600.00"},
+        {"ChargeDate": "2027-06-01", "ChargeAmount": "600.00"},
+    ]
+    offer_id = seller.new_offer(
+        [
+            create("Acme 2027"),
+            update("UpdateInformation", {"Name": "Acme 2027"}),
+            update("UpdateTargeting", targeting(BUYER)),
+            update("UpdatePricingTerms", {"PricingModel": "Contract", "Terms": [FIXED_UPFRONT]}),
+            update("UpdateValidityTerms", validity("P12M")),
+            update(
+                "UpdatePaymentScheduleTerms",
+                {
+                    "Terms": [
+                        {"Type": "PaymentScheduleTerm", "CurrencyCode": "USD", "Schedule": schedule}
+                    ]
+                },
+            ),
+            update("UpdateLegalTerms", LEGAL),
+            update("UpdateSupportTerms", {"Terms": [SUPPORT]}),
+            update("UpdateRenewalTerms", {"Terms": [{"Type": "RenewalTerm"}]}),
+            update("UpdateAvailability", availability()),
+            update("ReleaseOffer", {}),
+        ]
+    )
+    terms = seller.details(offer_id)["Terms"]
+    return str(market.accept_offer(BUYER, offer_id)["agreementId"]), terms
+
+
+def by_type(terms: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {str(term["Type"]): term for term in terms}
+
+
+def test_replacement_draft_carries_the_agreements_undated_terms(
+    seller: Api, installment_agreement: tuple[str, list[dict[str, Any]]]
+) -> None:
+    agreement, accepted = installment_agreement
+    assert {t["Type"] for t in accepted} == CARRIED | {"ValidityTerm", "PaymentScheduleTerm"}
+    described = seller.run([create_replacement(agreement)])
+    assert described["Status"] == "SUCCEEDED", errors_of(described)
+    draft = seller.details(seller.created_id(described))
+    assert draft["State"] == "Draft"
+    # Pricing, legal, support and renewal terms as the agreement has them; the agreement's dated
+    # ValidityTerm and PaymentScheduleTerm stay behind.
+    assert by_type(draft["Terms"]) == {k: v for k, v in by_type(accepted).items() if k in CARRIED}
+
+
+def test_the_reference_sample_without_pricing_releases_and_replaces(
+    seller: Api,
+    market: Marketplace,
+    clock: ManualClock,
+    installment_agreement: tuple[str, list[dict[str, Any]]],
+) -> None:
+    """The shape of AWS's CreateReplacementOfferFromAGWithContractPricingDetailDocument: no
+    UpdatePricingTerms, a zero payment schedule that needs the agreement's FixedUpfront term."""
+    agreement, _accepted = installment_agreement
+    schedule = [{"ChargeDate": "2027-01-15", "ChargeAmount": "0"}]
+    described = seller.run(
+        [
+            create_replacement(agreement, "Test Replacement Offer"),
+            update(
+                "UpdateInformation", {"Name": "Acme replacement", "Description": "Upgrade"}, REF
+            ),
+            update(
+                "UpdateValidityTerms",
+                {"Terms": [{"Type": "ValidityTerm", "AgreementEndDate": "2027-12-30"}]},
+                REF,
+            ),
+            update(
+                "UpdatePaymentScheduleTerms",
+                {
+                    "Terms": [
+                        {"Type": "PaymentScheduleTerm", "CurrencyCode": "USD", "Schedule": schedule}
+                    ]
+                },
+                REF,
+            ),
+            update("UpdateLegalTerms", LEGAL, REF),
+            update("UpdateAvailability", availability("2026-12-31"), REF),
+            update("ReleaseOffer", {}, REF),
+        ]
+    )
+    assert described["Status"] == "SUCCEEDED", errors_of(described)
+    offer_id = seller.created_id(described)
+    terms = by_type(seller.details(offer_id)["Terms"])
+    assert seller.details(offer_id)["State"] == "Released"
+    assert terms["FixedUpfrontPricingTerm"] == FIXED_UPFRONT
+    assert terms["PaymentScheduleTerm"]["Schedule"] == [
+        {"ChargeDate": "2027-01-15T00:00:00.000Z", "ChargeAmount": "0"}
+    ]
+    clock.advance(3600)
+    new = market.accept_offer(BUYER, offer_id)
+    assert new["initialAgreementId"] == agreement
+    old = market.call("DescribeAgreement", SELLER, {"agreementId": agreement})
+    assert old["status"] == "REPLACED"
+
+
+def test_update_changes_in_the_set_override_the_copied_terms(
+    seller: Api, market: Marketplace, installment_agreement: tuple[str, list[dict[str, Any]]]
+) -> None:
+    agreement, accepted = installment_agreement
+    legal = {"Type": "LegalTerm", "Documents": [{"Type": "StandardEula", "Version": "2019-12-12"}]}
+    support = {"Type": "SupportTerm", "RefundPolicy": "No refunds."}
+    described = seller.run(
+        [
+            create_replacement(agreement),
+            update("UpdatePricingTerms", contract_pricing("200.00"), REF),
+            update("UpdateLegalTerms", {"Terms": [legal]}, REF),
+            update("UpdateSupportTerms", {"Terms": [support]}, REF),
+            update("UpdateRenewalTerms", {"Terms": []}, REF),
+        ]
+    )
+    assert described["Status"] == "SUCCEEDED", errors_of(described)
+    terms = by_type(seller.details(seller.created_id(described))["Terms"])
+    # UpdatePricingTerms replaces every pricing term, so the copied FixedUpfront term is gone.
+    assert set(terms) == {"ConfigurableUpfrontPricingTerm", "LegalTerm", "SupportTerm"}
+    expected = contract_pricing("200.00")["Terms"][0]
+    assert terms["ConfigurableUpfrontPricingTerm"] == expected
+    assert (terms["LegalTerm"], terms["SupportTerm"]) == (legal, support)
+    # The agreement itself keeps its terms.
+    kept = market.call("GetAgreementTerms", SELLER, {"agreementId": agreement})["acceptedTerms"]
+    fixed = next(t["fixedUpfrontPricingTerm"] for t in kept if "fixedUpfrontPricingTerm" in t)
+    assert fixed["price"] == FIXED_UPFRONT["Price"]
+    assert len(kept) == len(accepted)

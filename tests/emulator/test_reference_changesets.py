@@ -78,7 +78,7 @@ ISV_PRODUCTS = {
     "ref-resold": Product(id=RESOLD, type="saas", name="Resold SaaS", dimensions=_SAAS_DIMENSIONS)
 }
 
-REPLACEMENT = pytest.mark.xfail(strict=True, reason="replacement offers: issue 12 item 4")
+NOT_YET = pytest.mark.xfail(strict=True, reason="needs what the emulator lacks: issue 12 item 4")
 
 
 @dataclass(frozen=True)
@@ -149,13 +149,11 @@ SAMPLES: Mapping[str, Sample] = {
     ),
 }
 
-NOT_EMULATED_YET = {
-    # A replacement offer without UpdatePricingTerms: its draft should carry the replaced
-    # agreement's pricing, which offers/replacement.py does not copy yet.
-    "java/offers/CreateReplacementOfferFromAGWithContractPricingDetailDocument",
-}
-"""Samples that need more of replacement offers (issue 12 item 4). Strict xfail: the day one
-passes, its entry has to go."""
+NOT_EMULATED_YET: frozenset[str] = frozenset()
+"""Samples that need what the emulator does not do yet (issue 12 item 4); none left since
+replacement drafts carry the agreement's terms (CreateReplacementOfferFromAGWithContractPricing
+DetailDocument sends no UpdatePricingTerms). Strict xfail: the day one passes, its entry has to
+go."""
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATE_MEMBERS = {"AvailabilityEndDate", "AgreementStartDate", "AgreementEndDate", "ChargeDate"}
@@ -172,7 +170,7 @@ PRICING_TERMS = {
 
 def _cases() -> Iterator[Any]:
     for name in SAMPLES:
-        marks = [REPLACEMENT] if name in NOT_EMULATED_YET else []
+        marks = [NOT_YET] if name in NOT_EMULATED_YET else []
         yield pytest.param(name, id=name, marks=marks)
 
 

@@ -95,7 +95,9 @@ RENEWALS = ("none", "existing-marketplace-customer", "moving-to-marketplace")
 CURRENCIES = ("USD", "EUR")
 PURCHASING = ("multiple-dimensions", "single-dimension")
 EXPIRIES = st.dates(TODAY + timedelta(days=1), TODAY + timedelta(days=300))
-AUTHORIZATIONS = st.from_regex(r"resaleauthz-[a-z0-9]{13}", fullmatch=True)
+AUTHORIZATIONS = st.sampled_from(("resaleauthz-1a2b3c4d5e6f7", "resaleauthz-9z8y7x6w5v4u3"))
+"""The resale authorizations the example offerops.yaml declares (both for CHANNEL_PRODUCT): lint
+refuses any other id (OFR210) and the emulator has no other."""
 MARKUPS = st.decimals(0, 100, places=3).map(lambda d: format(d.normalize(), "f"))
 
 

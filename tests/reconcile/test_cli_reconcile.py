@@ -297,8 +297,12 @@ def test_a_plan_apply_would_refuse_exits_1_and_says_why(embedded_repo: Path) -> 
         assert result.exit_code == 1, result.output
         assert "No changes" not in result.output
         assert "! replace-needed umbrella-quarterly-2027" in result.output
-        assert result.output.rstrip().splitlines()[-1].startswith(
-            "1 offer(s) need a replacement offer and were not changed: umbrella-quarterly-2027"
+        assert (
+            result.output.rstrip()
+            .splitlines()[-1]
+            .startswith(
+                "1 offer(s) need a replacement offer and were not changed: umbrella-quarterly-2027"
+            )
         )
         assert "Apply will refuse 1 offer(s) that need a replacement offer" in result.output
     comment = run(embedded_repo, "plan", "--format", "markdown")

@@ -16,7 +16,7 @@ from offerops.reconcile.plan import desired_state
 from offerops.terms import change_documents, details_for
 from offerops.terms.document import DetailsDocument
 from offerops.terms.values import format_money
-from support import CONTRACT_OFFER, TODAY, USAGE_OFFER, OfferRepo
+from support import CONTRACT_OFFER, QUANTITY_SLOT, TODAY, USAGE_OFFER, OfferRepo
 from terms.strategies import entity_with
 
 
@@ -93,16 +93,14 @@ def test_contract_upfront_maps_to_configurable_upfront(repo: OfferRepo) -> None:
 
 
 def test_fixed_quantities_map_to_fixed_upfront(repo: OfferRepo) -> None:
-    text = CONTRACT_OFFER.replace(
-        '        price: "500.00"\n', '        price: "500.00"\n        quantity: 5\n'
+    """One dimension with a quantity: a fixed price (several are refused by lint, OFR317)."""
+    text = CONTRACT_OFFER.replace(QUANTITY_SLOT, "        quantity: 100\n").replace(
+        '      - key: admins\n        price: "500.00"\n', ""
     )
     term = pricing_term(desired(repo, text))
     assert term["Type"] == "FixedUpfrontPricingTerm"
-    assert term["Price"] == "2502500.00"
-    assert term["Grants"] == [
-        {"DimensionKey": "admins", "MaxQuantity": 5},
-        {"DimensionKey": "users", "MaxQuantity": 100},
-    ]
+    assert term["Price"] == "2500000.00"
+    assert term["Grants"] == [{"DimensionKey": "users", "MaxQuantity": 100}]
 
 
 def test_expiry_change_on_released_offer_is_update(repo: OfferRepo) -> None:

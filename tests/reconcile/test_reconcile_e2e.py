@@ -1,7 +1,9 @@
-"""The GitOps loop end to end on both backends (embedded and HTTP): plan, apply, plan again."""
+"""The GitOps loop end to end on every backend (embedded; HTTP, instant; HTTP with slow change
+sets and the documented quotas): plan, apply, plan again."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,11 +11,23 @@ import pytest
 
 from offerops.reconcile.apply import ApplyOptions
 from offerops.reconcile.plan import Plan, StalePlanError, load_plan, save_plan
-from offerops.reconcile.session import Session
+from offerops.reconcile.retry import RetryPolicy
+from offerops.reconcile.session import Session, open_session
+from reconcile.conftest import copy_example, served_example
 from support import TODAY
 
 OpenSession = Callable[[Path], Session]
 FAST = ApplyOptions(parallelism=4, poll_initial_seconds=0.001, poll_max_seconds=0.01)
+SLOW_QUOTAS = (
+    "test_apply_then_plan_again_shows_no_changes",
+    "test_expiry_change_on_a_released_offer_is_an_update",
+    "test_lifecycle_expired_expires_the_offer",
+    "test_drift_made_by_hand_is_planned_back",
+    "test_rerun_after_a_lost_apply_never_duplicates",
+    "test_two_applies_of_the_same_plan_do_not_double_create",
+)
+"""Tests that also run on the ``http-slow-quotas`` server (conftest.py): 0.5 s change sets, the
+documented quotas enforced, and the polling above, which runs into the DescribeChangeSet quota."""
 
 
 def apply_all(session: Session) -> Plan:
@@ -21,6 +35,19 @@ def apply_all(session: Session) -> Plan:
     results = session.apply(plan, FAST)
     assert [r.errors for r in results if r.status != "SUCCEEDED"] == []
     return plan
+
+
+def wait_until_done(session: Session, change_set_id: str) -> None:
+    """Poll a change set until it ends (at once on an instant emulator), with the session's
+    retries (the slow server enforces the DescribeChangeSet quota)."""
+    for _ in range(300):
+        described = session.retry.call(
+            session.client.describe_change_set, Catalog="AWSMarketplace", ChangeSetId=change_set_id
+        )
+        if described["Status"] not in ("PREPARING", "APPLYING"):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"change set {change_set_id} did not end")
 
 
 def actions(plan: Plan) -> dict[str, str]:
@@ -168,7 +195,10 @@ def test_drift_made_by_hand_is_planned_back(example_repo: Path, session_for: Ope
         "Entity": {"Type": "Offer@1.0", "Identifier": entry.offer_id},
         "DetailsDocument": {"AvailabilityEndDate": "2027-06-30"},
     }
-    session.client.start_change_set(Catalog="AWSMarketplace", ChangeSet=[change])
+    started = session.retry.call(
+        session.client.start_change_set, Catalog="AWSMarketplace", ChangeSet=[change]
+    )
+    wait_until_done(session, started["ChangeSetId"])
     drifted = session_for(example_repo).plan()
     back = next(e for e in drifted.entries if e.key == "globex-tiers-2027")
     assert back.action == "update"
@@ -223,3 +253,47 @@ def test_removing_a_description_removes_it_on_the_marketplace(
     assert actions(session_for(example_repo).plan())["globex-tiers-2027"] == "no-op"
     path.write_text(text.replace(line + "\n", ""))
     assert actions(session_for(example_repo).plan())["globex-tiers-2027"] == "no-op"
+
+
+def test_on_a_slow_server_with_quotas_apply_retries_busy_offers_and_throttling(
+    tmp_path: Path,
+) -> None:
+    """As on AWS: change sets take time and quotas hold. A change set started by hand holds an
+    offer when apply wants it (ResourceInUseException), polling runs into the DescribeChangeSet
+    quota (ThrottlingException); apply backs off and still converges with no failed offer."""
+    root = copy_example(tmp_path)
+    with served_example(root, tmp_path, slow=True):
+        first_policy = RetryPolicy(seed=1)
+        first = open_session(root, TODAY, first_policy)
+        started = time.monotonic()
+        apply_all(first)
+        first_seconds = time.monotonic() - started
+        entry = next(e for e in first.plan().entries if e.key == "globex-tiers-2027")
+        first.close()
+        path = root / "offers" / "globex-tiers-2027.yaml"
+        path.write_text(path.read_text().replace("expiresOn: 2027-02-28", "expiresOn: 2027-05-31"))
+        policy = RetryPolicy(seed=1)
+        session = open_session(root, TODAY, policy)
+        plan = session.plan()
+        held = {
+            "ChangeType": "UpdateAvailability",
+            "Entity": {"Type": "Offer@1.0", "Identifier": entry.offer_id},
+            "DetailsDocument": {"AvailabilityEndDate": "2027-04-30"},
+        }
+        session.retry.call(
+            session.client.start_change_set, Catalog="AWSMarketplace", ChangeSet=[held]
+        )
+        results = session.apply(plan, FAST)
+        retries = dict(policy.retries)
+        session.close()
+        again = open_session(root, TODAY, RetryPolicy(seed=1))
+        final = again.plan()
+        again.close()
+    print(
+        f"first apply of 7 offers: {first_seconds:.1f} s, retries {first_policy.retries}; "
+        f"second apply: retries {retries}"
+    )
+    assert [r.status for r in results] == ["SUCCEEDED"]
+    assert retries.get("ResourceInUseException", 0) >= 1, retries
+    assert retries.get("ThrottlingException", 0) >= 1, retries
+    assert set(actions(final).values()) == {"no-op"}

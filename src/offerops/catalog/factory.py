@@ -43,10 +43,10 @@ def open_catalog(
     """The Catalog and Agreement clients for ``backend``, acting as seller ``account``.
 
     - ``emulator``: the engine in-process on ``repo_root / backend.path`` (directory created),
-      seeded with the products of ``repo_root``'s offerops.yaml and the resale authorizations
-      its channel partner offers name (``resale_authorizations``: ``{id: (ISV account, product
-      id)}`` when the caller already knows them, else read from ``offers/``); nothing is seeded
-      without an offerops.yaml;
+      seeded with the products and the resale authorizations (``resaleAuthorizations``, with
+      the ISV's terms when declared) of ``repo_root``'s offerops.yaml; ``resale_authorizations``
+      (``{id: (ISV account, product id)}``) replaces the declared ones, for tests; nothing is
+      seeded without an offerops.yaml;
     - ``http``: boto3 with ``endpoint_url=backend.endpoint``; unless credentials are set in the
       environment (``AWS_ACCESS_KEY_ID``) or a ``profile`` is configured, the access key id is
       ``account``, which the emulator reads as the calling account;

@@ -131,7 +131,7 @@ def _authorization_entity(
         "ResellerAccountId": authorization.reseller_account,
         "Name": authorization.name,
         "Status": authorization.status,
-        "Terms": [],
+        "Terms": [dict(term) for term in authorization.terms or ()],
     }
     return {
         "EntityType": f"{RESALE_AUTHORIZATION}@1.0",

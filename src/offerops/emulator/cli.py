@@ -27,7 +27,7 @@ import click
 from offerops.emulator import urls
 from offerops.emulator.accounts import DEFAULT_SELLER_ACCOUNT
 from offerops.emulator.auth import signed_headers
-from offerops.repo import CONFIG_NAME, OFFERS_DIR
+from offerops.repo import CONFIG_NAME
 
 if TYPE_CHECKING:
     from offerops.emulator.faults import FaultConfig
@@ -35,6 +35,11 @@ if TYPE_CHECKING:
     from offerops.model.config import Config
 
 DEFAULT_DB = ".offerops/marketplace.sqlite"
+DEFAULT_CHANGESET_SECONDS = 2.0
+"""``serve``'s processing time per change set: long enough that a client sees PREPARING and
+APPLYING, meets ResourceInUseException on a locked offer and has to poll, as on AWS (where it
+takes minutes: docs/emulator-http.md, "Time"); short enough for a demo. The embedded backend of
+plan/apply keeps 0 (instant)."""
 
 
 class EmulatorCommandError(click.ClickException):
@@ -62,12 +67,13 @@ def load_config(path: Path) -> Config:
         raise EmulatorCommandError(f"{error.message}{hint}") from None
 
 
-def resale_authorizations(offers: Path, config: Config) -> dict[str, tuple[str, str]]:
-    """The resale authorizations the CPPOs under ``offers`` name (see
-    :func:`offerops.emulator.seeding.resale_authorizations`; kept here for its importers)."""
-    from offerops.emulator.seeding import resale_authorizations as named
+def resale_authorizations(offers: Path | None, config: Config) -> dict[str, tuple[str, str]]:
+    """The resale authorizations offerops.yaml declares, ``{id: (ISV account, product id)}``
+    (see :func:`offerops.emulator.seeding.resale_authorizations`; kept here for its importers,
+    ``offers`` is ignored)."""
+    from offerops.emulator.seeding import resale_authorizations as declared
 
-    return named(offers, config)
+    return declared(offers, config)
 
 
 def _find_config(start: Path) -> Path | None:
@@ -210,9 +216,11 @@ def _rate(_ctx: click.Context, _param: click.Parameter, value: float) -> float:
 @click.option("--latency-ms", default=0.0, type=click.FloatRange(0), help="Added to every call.")
 @click.option(
     "--changeset-seconds",
-    default=0.0,
+    default=DEFAULT_CHANGESET_SECONDS,
+    show_default=True,
     type=click.FloatRange(0),
-    help="How long a change set stays PREPARING/APPLYING (0: done at the next read).",
+    help="How long a change set stays PREPARING, then APPLYING (half each); 0: done at the "
+    "next call. AWS takes minutes.",
 )
 @click.option(
     "--throttle-rate",
@@ -305,7 +313,9 @@ def serve(
             "can reach it can change its state",
             err=True,
         )
-    ready = _announce(where, invented=db is None and where.config is None)
+    ready = _announce(
+        where, invented=db is None and where.config is None, seconds=changeset_seconds
+    )
     with _backend_errors():
         try:
             run_server(
@@ -326,10 +336,13 @@ def serve(
             ) from None
 
 
-def _announce(where: Workspace, *, invented: bool) -> Callable[[EmulatorHTTPServer], None]:
+def _announce(
+    where: Workspace, *, invented: bool, seconds: float
+) -> Callable[[EmulatorHTTPServer], None]:
     """What serve prints once it listens; the first line is the readiness signal scripts wait for.
 
-    ``invented``: no --db and no repository, so the database lives in the current directory.
+    ``invented``: no --db and no repository, so the database lives in the current directory;
+    ``seconds``: the processing time of a change set.
     """
 
     def ready(server: EmulatorHTTPServer) -> None:
@@ -343,6 +356,13 @@ def _announce(where: Workspace, *, invented: bool) -> Callable[[EmulatorHTTPServ
             f"  seller account {where.seller}; act as another account with "
             "AWS_ACCESS_KEY_ID=<12-digit account id>"
         )
+        if seconds:
+            click.echo(
+                f"  change sets stay PREPARING, then APPLYING, for {seconds:g} s in all "
+                "(--changeset-seconds 0: instant)"
+            )
+        else:
+            click.echo("  change sets finish at the next call (--changeset-seconds 0)")
         click.echo(
             f"  aws marketplace-catalog list-entities --endpoint-url {server.url} "
             "--catalog AWSMarketplace --entity-type Offer"
@@ -364,8 +384,8 @@ def seed(db: Path | None, config_path: Path | None) -> None:
     """Create the products of offerops.yaml in the emulator (idempotent).
 
     A product with a manufacturerAccountId is the ISV's, so it is seeded under that account, and
-    the resale authorizations that channel partner offers in offers/ name are shared by the ISV
-    with the seller, as on AWS Marketplace.
+    the resale authorizations offerops.yaml declares (resaleAuthorizations) are shared by the ISV
+    with the seller, with the ISV's terms when declared, as on AWS Marketplace.
     """
     where = workspace(db, None)
     path = config_path or where.config
@@ -379,7 +399,7 @@ def seed(db: Path | None, config_path: Path | None) -> None:
     config = load_config(path)
     seller = config.seller.accountId
     owners = products_by_owner(config)
-    authorizations = resale_authorizations(path.parent / OFFERS_DIR, config)
+    authorizations = resale_authorizations(None, config)
     with _local(db or path.parent / config.backend.path) as market, _backend_errors():
         seed_repository(market, config, authorizations)
     for owner, products in sorted(owners.items()):

@@ -1,24 +1,29 @@
 """Seed an emulator from an offers repository: what AWS Marketplace would already have.
 
 The seller's products exist under the seller's account; a resold product (one with a
-``manufacturerAccountId``) exists under its ISV's account, and the ISV has shared the resale
-authorizations that the repository's channel partner offers name. Idempotent.
+``manufacturerAccountId``) exists under its ISV's account, and the ISV has shared with the seller
+the resale authorizations offerops.yaml declares (``resaleAuthorizations``), with the ISV's terms
+when it gives them. Nothing else: an offer that names an undeclared authorization fails on the
+emulator as it would on AWS, where a typo in an id is no authorization either. Idempotent.
 
 offerops.yaml is read the way ``offerops lint`` reads it (:func:`offerops.source.loader.load_file`
 and :class:`~offerops.model.config.Config`), so the emulator never accepts a configuration lint
-would refuse to parse. Offer files are read only for the resale authorizations they name, as raw
-YAML: the emulator does not use offerops' offer model to decide anything.
+would refuse to parse. Offer files are not read: the emulator does not use offerops' offer model
+to decide anything.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from offerops.emulator.engine import Marketplace
+from offerops.emulator.offers import resale_terms
+from offerops.emulator.store import catalog
 from offerops.errors import ConfigError
 from offerops.model.config import Config, Product
-from offerops.repo import CONFIG_NAME, OFFERS_DIR, discover_offers
+from offerops.repo import CONFIG_NAME
 
 Authorizations = Mapping[str, tuple[str, str]]
 """Resale authorization id -> (ISV account, product id)."""
@@ -60,43 +65,66 @@ def products_by_owner(config: Config) -> dict[str, dict[str, Product]]:
     return owners
 
 
-def resale_authorizations(offers: Path, config: Config) -> dict[str, tuple[str, str]]:
-    """``{authorization id: (ISV account, product id)}`` named by the CPPOs of a repository.
+def resale_authorizations(offers: Path | None, config: Config) -> dict[str, tuple[str, str]]:
+    """``{authorization id: (ISV account, product id)}`` declared in offerops.yaml.
 
-    ``offers`` is the repository's ``offers/`` directory; the files read are the ones lint reads
-    (:func:`offerops.repo.discover_offers`). Best effort: files that do not parse are lint's
-    business, not the emulator's. A file that does not mention ``resaleAuthorization`` is not
-    parsed at all, so seeding a large repository stays cheap.
+    ``offers`` is ignored (authorizations were once read from the offers that name them; the
+    parameter stays for the callers of that time). A declaration whose product is not in
+    ``products`` or has no ``manufacturerAccountId`` is left out: lint reports it (OFR209), and
+    the emulator has no ISV to share it from.
     """
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
     found: dict[str, tuple[str, str]] = {}
-    yaml = YAML(typ="safe", pure=False)
-    for path in discover_offers(offers.parent):
-        try:
-            text = path.read_text(encoding="utf-8")
-            document = yaml.load(text) if "resaleAuthorization" in text else None
-        except (OSError, UnicodeDecodeError, YAMLError):
-            continue
-        spec = document.get("spec") if isinstance(document, dict) else None
-        if not isinstance(spec, dict) or not isinstance(spec.get("channel"), dict):
-            continue
-        product = config.products.get(str(spec.get("product")))
-        authorization = spec["channel"].get("resaleAuthorization")
-        if product and product.manufacturerAccountId and isinstance(authorization, str):
-            found[authorization] = (product.manufacturerAccountId, product.id)
+    for authorization_id, authorization in config.resaleAuthorizations.items():
+        product = config.products.get(authorization.product)
+        if product is not None and product.manufacturerAccountId:
+            found[authorization_id] = (product.manufacturerAccountId, product.id)
     return found
 
 
-def seed_repository(market: Marketplace, config: Config, authorizations: Authorizations) -> None:
-    """Seed the products, and share each named resale authorization with the seller."""
+def isv_terms(config: Config, authorization_id: str) -> list[dict[str, Any]] | None:
+    """The declared terms of an authorization as the authorization carries them, or None
+    (declared without terms, or not declared: the emulator's invented ones apply)."""
+    declared = config.resaleAuthorizations.get(authorization_id)
+    terms = declared.terms if declared else None
+    product = config.products.get(declared.product) if declared else None
+    if terms is None or product is None:
+        return None
+    usage_keys = {dimension.key for dimension in product.dimensions if dimension.usage}
+    prices = {key: format(price, "f") for key, price in terms.prices.items()}
+    return resale_terms.authorization_terms(
+        currency=terms.currency,
+        duration_months=terms.durationMonths,
+        upfront={key: price for key, price in prices.items() if key not in usage_keys},
+        usage={key: price for key, price in prices.items() if key in usage_keys},
+        eula_version=resale_terms.EULA_VERSIONS[terms.legal],
+    )
+
+
+def seed_repository(
+    market: Marketplace, config: Config, authorizations: Authorizations | None = None
+) -> None:
+    """Seed the products, and share each resale authorization with the seller.
+
+    ``authorizations`` defaults to those offerops.yaml declares; a test may pass others. Each
+    gets the terms offerops.yaml declares for its id (none: the emulator's invented ones).
+    """
     for owner, products in sorted(products_by_owner(config).items()):
         market.seed_products(owner, products)
+    if authorizations is None:
+        authorizations = resale_authorizations(None, config)
     for authorization_id, (isv, product_id) in sorted(authorizations.items()):
+        declared = config.resaleAuthorizations.get(authorization_id)
         market.seed_resale_authorization(
-            isv, config.seller.accountId, product_id, authorization_id=authorization_id
+            isv,
+            config.seller.accountId,
+            product_id,
+            authorization_id=authorization_id,
+            name=declared.name if declared else None,
         )
+        with market.store.write() as connection:
+            catalog.save_resale_terms(
+                connection, authorization_id, isv_terms(config, authorization_id)
+            )
 
 
 def seed_from_repository(
@@ -104,14 +132,10 @@ def seed_from_repository(
 ) -> bool:
     """Seed ``market`` from the repository at ``root``; False when there is no offerops.yaml.
 
-    ``authorizations`` spares reading the offer files when the caller already knows them (the
-    reconciler has the lint report); None reads them from ``offers/``.
+    ``authorizations`` replaces the ones offerops.yaml declares (tests); None seeds those.
     """
     config_path = root / CONFIG_NAME
     if not config_path.is_file():
         return False
-    config = load_config(config_path)
-    if authorizations is None:
-        authorizations = resale_authorizations(root / OFFERS_DIR, config)
-    seed_repository(market, config, authorizations)
+    seed_repository(market, load_config(config_path), authorizations)
     return True

@@ -6,10 +6,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from offerops.model.config import Buyer, Config, Product
 from offerops.model.offer import OfferFile, OfferSpec
 from offerops.source.document import Document
+
+if TYPE_CHECKING:
+    from offerops.lint.revision import BaseRevision
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,8 @@ class RepoContext:
     today: date
     all_offer_paths: tuple[str, ...] = ()
     """Repo-relative paths of every offer file, also those not linted in this run."""
+    base: BaseRevision | None = field(default=None, compare=False, repr=False)
+    """The revision changes are compared with (``--changed-since``): the history rules' input."""
     cache: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
     """Per-run memo for rules that read the disk: a shared document is hashed once."""
 

@@ -41,6 +41,10 @@ class Problem:
     at: Anchor = "value"
     file: str | None = None
     """Repo-relative file, for repository and config rules that report outside the offer."""
+    severity: Severity | None = None
+    """This finding's severity when ``lint.rules`` sets none; None: the rule's default. Lets a
+    rule report less than its default when it cannot be sure (OFR222 without the offer's
+    state); a configured severity still wins, through the runner's one severity path."""
 
 
 OfferCheck = Callable[["OfferContext"], Iterable[Problem]]

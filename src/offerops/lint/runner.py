@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from offerops.lint.context import LoadedOffer, OfferContext, RepoContext
 from offerops.lint.finding import Finding, Severity, Summary
+from offerops.lint.revision import BaseRevision
 from offerops.lint.rule import (
     REGISTRY,
     ConfigCheck,
@@ -61,6 +62,9 @@ class LintRequest:
     keep_models: bool = True
     """False when only findings are wanted (``offerops lint``): large runs then use every core
     without shipping models back from the worker processes."""
+    base: BaseRevision | None = None
+    """The revision to compare changed offers with (``--changed-since``): the history rules
+    (OFR220-OFR222) report nothing without it. Lint then runs in this process, with models."""
 
 
 @dataclass
@@ -122,10 +126,18 @@ class _Collector:
         return self.severities.get(rule.id, rule.severity) is not None
 
     def add(
-        self, rule_id: str, relpath: str, position: Position, message: str, offer: str | None
+        self,
+        rule_id: str,
+        relpath: str,
+        position: Position,
+        message: str,
+        offer: str | None,
+        default: Severity | None = None,
     ) -> None:
+        """Add a finding at its severity: the configured one, else ``default`` (a problem's
+        own), else the rule's; none when the rule is off. The only place severities are set."""
         rule = REGISTRY[rule_id]
-        severity = self.severities.get(rule_id, rule.severity)
+        severity = self.severities.get(rule_id, default or rule.severity)
         if severity is None:
             return
         line, column = position.line, position.column
@@ -141,7 +153,8 @@ class _Collector:
         self, rule: Rule, document: Document, problem: Problem, offer: str | None
     ) -> None:
         position = document.locate(problem.path, problem.at)
-        self.add(rule.id, problem.file or document.relpath, position, problem.message, offer)
+        relpath = problem.file or document.relpath
+        self.add(rule.id, relpath, position, problem.message, offer, problem.severity)
 
 
 def lint(request: LintRequest) -> LintReport:
@@ -174,10 +187,11 @@ def lint(request: LintRequest) -> LintReport:
         config_relpath=CONFIG_NAME,
         today=request.today,
         all_offer_paths=tuple(all_relpaths),
+        base=request.base,
     )
     _run_config_rules(repo, rules, collector)
     offer_rules = [r for r in rules if r.scope == "offer" and r.check and collector.enabled(r)]
-    if request.keep_models or parallel_jobs(len(selected)) < 2:
+    if request.keep_models or request.base is not None or parallel_jobs(len(selected)) < 2:
         offers = [_lint_offer(repo, path, offer_rules, collector) for path in selected]
     else:
         offers = lint_in_parallel(repo, selected, offer_rules, collector)

@@ -14,12 +14,18 @@ from offerops.model.limits import (
     DEFAULT_MAX_CONTRACT_MONTHS,
     DIMENSION_KEY_PATTERN,
     PRODUCT_ID_PATTERN,
+    RESALE_AUTHORIZATION_ID_PATTERN,
 )
+from offerops.model.money import Money
 
 CountryCode = Annotated[
     str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 country code.")
 ]
 Alias = Annotated[str, Field(pattern=ALIAS_PATTERN)]
+ResaleAuthorizationId = Annotated[
+    str, Field(pattern=RESALE_AUTHORIZATION_ID_PATTERN, examples=["resaleauthz-1a2b3c4d5e6f7"])
+]
+DimensionKey = Annotated[str, Field(pattern=DIMENSION_KEY_PATTERN)]
 
 
 def _usd_only() -> list[Currency]:
@@ -46,7 +52,7 @@ class Seller(StrictModel):
 class Dimension(StrictModel):
     """A pricing dimension declared on the product listing."""
 
-    key: Annotated[str, Field(pattern=DIMENSION_KEY_PATTERN)]
+    key: DimensionKey
     name: str = Field(min_length=1)
     unit: str | None = None
     usage: bool = Field(default=False, description="true: a metered (usage) dimension.")
@@ -63,6 +69,42 @@ class Product(StrictModel):
         description="For a product you resell (channel partner offers): the ISV's account.",
     )
     dimensions: list[Dimension] = Field(min_length=1)
+
+
+class ResaleTerms(StrictModel):
+    """The ISV's terms on a resale authorization, which a channel partner offer starts from.
+
+    On AWS they are the ISV's, already on the authorization: offerops never sends them. The
+    embedded and served emulators seed the authorization with them, so a CPPO draft inherits
+    these prices and this contract instead of invented ones.
+    """
+
+    currency: Currency = "USD"
+    durationMonths: int = Field(
+        default=12, ge=1, le=60, description="Contract length of the ISV's upfront rate card."
+    )
+    prices: dict[DimensionKey, Money] = Field(
+        min_length=1,
+        description="Dimension key -> the ISV's price: per unit for the contract (an upfront "
+        "dimension) or per unit of usage (a usage dimension).",
+    )
+    legal: Literal["standard-eula", "scmp"] = Field(
+        default="scmp", description="The ISV's contract: the standard EULA or the SCMP."
+    )
+
+
+class ResaleAuthorization(StrictModel):
+    """A resale authorization an ISV shared with the seller: the seller may make channel partner
+    offers (``spec.channel.resaleAuthorization``) for the ISV's product under it."""
+
+    product: Alias = Field(
+        description="The product key in ``products`` (a product with a manufacturerAccountId)."
+    )
+    name: str | None = Field(default=None, min_length=1, description="For plans and the emulator.")
+    terms: ResaleTerms | None = Field(
+        default=None,
+        description="The ISV's prices and contract, for the emulator to seed; AWS has its own.",
+    )
 
 
 class Buyer(StrictModel):
@@ -125,12 +167,18 @@ class LintConfig(StrictModel):
 
 
 class Config(StrictModel):
-    """``offerops.yaml``: seller, products, buyer registry, policy, backend."""
+    """``offerops.yaml``: seller, products, resale authorizations, buyer registry, policy,
+    backend."""
 
     apiVersion: Literal["offerops/v1"]
     kind: Literal["Config"]
     seller: Seller
     products: dict[Alias, Product] = Field(min_length=1)
+    resaleAuthorizations: dict[ResaleAuthorizationId, ResaleAuthorization] = Field(
+        default_factory=dict,
+        description="The resale authorizations ISVs shared with the seller, by id; a channel "
+        "partner offer must name one of them.",
+    )
     buyers: dict[Alias, Buyer] = Field(default_factory=dict)
     policy: Policy = Field(default_factory=Policy)
     backend: Backend = Field(default_factory=Backend)

@@ -22,7 +22,12 @@ from typing import Final
 from offerops.model.config import Config
 from offerops.model.installments import schedule_of
 from offerops.model.offer import Legal, OfferFile, OfferSpec
-from offerops.model.pricing import ContractPricing, ContractTerm, UsagePricing
+from offerops.model.pricing import (
+    ContractDimension,
+    ContractPricing,
+    ContractTerm,
+    UsagePricing,
+)
 from offerops.terms import legal
 from offerops.terms.availability import Availability
 from offerops.terms.document import YamlPath
@@ -170,8 +175,9 @@ def _legal(terms: Legal, documents_url: DocumentsUrl) -> LegalTerm:
 class Unrepresentable:
     """A value of an offer file that its terms cannot carry to the marketplace and back.
 
-    ``covered_by`` names the lint rule that already refuses it, if one does (a new rule can
-    skip those paths so one problem is reported once).
+    ``covered_by`` names the lint rule that already refuses it, if one does; lint's OFR317
+    (value-not-sent) reports the others at ``path`` with ``message``, so one problem is reported
+    once. ``message`` is therefore for the seller: why the value cannot be carried, and the fix.
     """
 
     path: YamlPath
@@ -201,8 +207,11 @@ def _contract_losses(pricing: ContractPricing) -> list[Unrepresentable]:
     dimensions = pricing.dimensions
     base: YamlPath = ("spec", "pricing", "dimensions")
     if not is_fixed(pricing):
+        without = next(d.key for d in dimensions if d.quantity is None)
         return [
-            Unrepresentable((*base, index, "quantity"), _partial_quantity(dimension.quantity))
+            Unrepresentable(
+                (*base, index, "quantity"), _partial_quantity(dimension.quantity, without)
+            )
             for index, dimension in enumerate(dimensions)
             if dimension.quantity is not None
         ]
@@ -231,12 +240,13 @@ def _contract_losses(pricing: ContractPricing) -> list[Unrepresentable]:
     return found
 
 
-def _partial_quantity(quantity: int | None) -> str:
+def _partial_quantity(quantity: int | None, without: str) -> str:
     return (
-        f"quantity {quantity} is not sent: when a dimension has no quantity the offer is a "
-        "ConfigurableUpfrontPricingTerm, which carries prices only and lets the buyer choose "
-        "quantities; give every dimension a quantity (a fixed price for fixed grants) or "
-        "remove this one"
+        f"quantity {quantity} is not sent: in an upfront contract the marketplace records a "
+        f'quantity only when every dimension has one, and "{without}" has none, so the buyer '
+        "chooses every quantity and pays the price per unit; remove this quantity (the buyer "
+        "chooses how many), or fix every quantity: one offer per dimension with its price and "
+        "quantity, or payment: installments with a quantity on every dimension"
     )
 
 
@@ -247,15 +257,20 @@ def _fixed_losses(pricing: ContractPricing, base: YamlPath) -> list[Unrepresenta
     total = sum(
         ((d.price or Decimal(0)) * (d.quantity or 0) for d in pricing.dimensions), Decimal(0)
     )
-    message = (
-        f"with a quantity on every dimension the offer is one FixedUpfrontPricingTerm of "
-        f"{format_money(total)} {pricing.currency} in total; the price of each of "
-        f"{len(pricing.dimensions)} dimensions is not sent, so changing one without changing "
-        "the total is invisible; make one offer per dimension, or leave out the quantities "
-        "so the buyer pays per unit"
-    )
     return [
-        Unrepresentable((*base, index, "price"), message)
+        Unrepresentable((*base, index, "price"), _fixed_price(dimension, total, pricing))
         for index, dimension in enumerate(pricing.dimensions)
         if dimension.price is not None
     ]
+
+
+def _fixed_price(dimension: ContractDimension, total: Decimal, pricing: ContractPricing) -> str:
+    price = format_money(dimension.price or Decimal(0))
+    return (
+        f'price {price} of "{dimension.key}" is not sent: with a quantity on every dimension '
+        f"the marketplace records one fixed price, {format_money(total)} {pricing.currency} in "
+        f"total for all {len(pricing.dimensions)} dimensions, not a price per dimension, so a "
+        "change that keeps the total is invisible; to fix the quantities, write the total as "
+        "payment: installments (installments.total, no prices) or make one offer per "
+        "dimension; or remove the quantities so the buyer chooses how many"
+    )

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from support import CONFIG, CONTRACT_OFFER, INSTALLMENT_OFFER, USAGE_OFFER, Case, run_case
+from support import (
+    CONFIG,
+    CONTRACT_OFFER,
+    INSTALLMENT_OFFER,
+    QUANTITY_SLOT,
+    USAGE_OFFER,
+    Case,
+    run_case,
+)
 
 SCHEDULE = """\
       schedule:
@@ -61,6 +69,13 @@ TWO_TIERS = INSTALLMENT_OFFER.replace(
 ).replace(
     "        quantity: 100\n", "        quantity: 100\n      - key: admins\n        quantity: 5\n"
 )
+
+MIXED = CONTRACT_OFFER.replace(QUANTITY_SLOT, "        quantity: 100\n")
+"""users with quantity 100 (line 23), admins without: the quantity is never sent."""
+FIXED = MIXED.replace('        price: "500.00"\n', '        price: "500.00"\n        quantity: 5\n')
+"""Both dimensions with a quantity (admins' on line 26): one fixed price, 2502500.00."""
+ONE_FIXED = MIXED.replace('      - key: admins\n        price: "500.00"\n', "")
+"""users only, 100 at 25000.00: a fixed price of 2500000.00 (payment on line 24)."""
 
 CASES = [
     # OFR301 unknown-dimension
@@ -174,24 +189,14 @@ CASES = [
     ),
     Case(
         "OFR311",
-        INSTALLMENT_OFFER.replace(
-            "durationMonths: 12\n", "durationMonths: 12\n      purchasing: single-dimension\n"
-        ),
-        [],
-        name="one-dimension",
-    ),
-    Case(
-        "OFR311",
         CONTRACT_OFFER.replace("multiple-dimensions", "single-dimension"),
         [],
         name="upfront-tiers",
     ),
     Case(
         "OFR311",
-        CONTRACT_OFFER.replace("multiple-dimensions", "single-dimension").replace(
-            '        price: "500.00"\n', '        price: "500.00"\n        quantity: 5\n'
-        ),
-        [(19, 19, "OFR311")],
+        FIXED.replace("multiple-dimensions", "single-dimension"),
+        [(19, 19, "OFR311"), (22, 16, "OFR317"), (25, 16, "OFR317")],
         name="upfront-fixed-quantities",
     ),
     # OFR312 installments-form
@@ -284,6 +289,63 @@ CASES = [
         [(22, 19, "OFR316")],
     ),
     Case("OFR316", INSTALLMENT_OFFER, []),
+    # OFR317 value-not-sent
+    Case("OFR317", MIXED, [(23, 19, "OFR317")], name="quantity-beside-none"),
+    Case(
+        "OFR317",
+        FIXED,
+        [(22, 16, "OFR317"), (25, 16, "OFR317")],
+        name="prices-of-fixed-quantities",
+    ),
+    Case(
+        "OFR317",
+        INSTALLMENT_OFFER.replace(
+            "durationMonths: 12\n", "durationMonths: 12\n      purchasing: single-dimension\n"
+        ),
+        [(14, 19, "OFR317")],
+        name="single-dimension-of-one-fixed-dimension",
+    ),
+    Case("OFR317", CONTRACT_OFFER, []),
+    Case("OFR317", ONE_FIXED, [], name="one-fixed-dimension"),
+    Case(
+        "OFR317",
+        INSTALLMENT_OFFER.replace("quantity: 100", 'quantity: 100\n        price: "900.00"'),
+        [(17, 9, "OFR310")],
+        name="reported-once-by-OFR310",
+    ),
+    # OFR318 fixed-price-too-high
+    Case("OFR318", ONE_FIXED.replace("quantity: 100", "quantity: 4001"), [(23, 19, "OFR318")]),
+    Case(
+        "OFR318",
+        FIXED.replace("quantity: 100", "quantity: 4000"),
+        [(20, 5, "OFR318"), (22, 16, "OFR317"), (25, 16, "OFR317")],
+        name="several-dimensions",
+    ),
+    Case(
+        "OFR318",
+        schedule(("2027-01-15", "100000000.01"), total="100000000.01"),
+        [(21, 39, "OFR318")],
+        name="schedule-amount",
+    ),
+    Case(
+        "OFR318",
+        plan("frequency: quarterly, firstInvoice: 2027-01-15, count: 3", total="300000000.03"),
+        [(20, 70, "OFR318")],
+        name="plan-payments",
+    ),
+    Case("OFR318", ONE_FIXED.replace("quantity: 100", "quantity: 4000"), []),
+    Case(
+        "OFR318",
+        CONTRACT_OFFER.replace('"25000.00"', '"100000000.00"'),
+        [],
+        name="per-unit-price-at-the-maximum",
+    ),
+    Case(
+        "OFR318",
+        plan("frequency: quarterly, firstInvoice: 2027-01-15, count: 3", total="300000000.00"),
+        [],
+        name="plan-payments-at-the-maximum",
+    ),
 ]
 
 

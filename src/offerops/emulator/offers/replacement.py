@@ -16,21 +16,39 @@ Sources:
 - botocore's ``marketplace-agreement`` model: ``AgreementStatus`` ``REPLACED`` ("replaced using an
   agreement replacement offer") and ``initialAgreementId`` (:mod:`offerops.emulator.agreements`).
 
-Unconfirmed, chosen conservatively: only the agreement's proposer may replace it, and only while it
-is ACTIVE; no term of the agreement is copied into the draft (the samples send every term); the
-DetailsDocument does not show the target agreement (only OfferSummary does); the offer has no
-``TargetAgreementIntent`` (its only documented value is ``Renew``, and nothing in a
-replacement change set sets it).
+What the draft starts with is **unconfirmed**: no published source says (the API reference's
+replacement sections and the samples show only the change sets; botocore's models say nothing).
+The emulator copies the agreement's undated terms into the draft (:data:`CARRIED_TERMS`: pricing
+terms, LegalTerm, SupportTerm, RenewalTerm, as the agreement froze them from the offer it was
+accepted on), so that AWS's own sample succeeds:
+``offers/CreateReplacementOfferFromAGWithContractPricingDetailDocument.json`` (the set
+``RunChangesets.java`` runs by default, and the one its test ``CatalogAPIRunChangesetsTest``
+starts; that test checks only the HTTP 200 of StartChangeSet) releases a replacement offer without
+an UpdatePricingTerms change, yet with a PaymentScheduleTerm, which needs a FixedUpfrontPricingTerm:
+the pricing can only come from the agreement. The documented CPPO mechanism is the analogue ("the
+draft offer will contain the terms and rules from a Resale Authorization", :mod:`.resale_terms`).
+The agreement's ValidityTerm and PaymentScheduleTerm are not copied: their dates belong to the
+period of the agreement being replaced (copied installments would be charged again, past dates
+would leave the draft unreleasable, and dates are checked only by the Update* change that sets
+them), and every replacement sample sends both. Update* changes replace the copied terms of their
+type as they replace any term. The channel partner variant copies the agreement's terms too, not
+its authorization's (unconfirmed).
+
+Also unconfirmed, chosen conservatively: only the agreement's proposer may replace it, and only
+while it is ACTIVE; the DetailsDocument does not show the target agreement (only OfferSummary
+does); the offer has no ``TargetAgreementIntent`` (its only documented value is ``Renew``, and
+nothing in a replacement change set sets it).
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any, Protocol, runtime_checkable
 
 from offerops.emulator import limits
 from offerops.emulator.offers import fields
-from offerops.emulator.offers.base import ChangeResult, Context, Document, Errors
+from offerops.emulator.offers.base import PRICING_TERMS, ChangeResult, Context, Document, Errors
 from offerops.emulator.offers.document import new_offer, set_rule
 from offerops.emulator.store.agreements import AgreementRecord
 
@@ -40,6 +58,9 @@ CHANGE_TYPES = frozenset(
 TARGET_AGREEMENT = "__TargetAgreementId"
 """Carries the target agreement from the Create change to the store (never shown: the store keeps
 only the documented DetailsDocument members)."""
+CARRIED_TERMS = PRICING_TERMS | {"LegalTerm", "SupportTerm", "RenewalTerm"}
+"""The agreement's term types a replacement draft starts with (module docstring; the dated
+ValidityTerm and PaymentScheduleTerm are not among them)."""
 
 
 @runtime_checkable
@@ -52,7 +73,8 @@ class AgreementLookup(Protocol):
 def create_replacement(
     change_type: str, details: Mapping[str, Any], offer_id: str, context: Context
 ) -> ChangeResult:
-    """Apply a CreateReplacementOffer* change: a Draft offer targeting the agreement's buyer."""
+    """Apply a CreateReplacementOffer* change: a Draft offer targeting the agreement's buyer and
+    carrying its undated terms."""
     errors = Errors()
     channel = change_type == "CreateReplacementOfferUsingResaleAuthorization"
     required = {"AgreementId", "ResaleAuthorizationId"} if channel else {"AgreementId"}
@@ -63,6 +85,7 @@ def create_replacement(
     if agreement is None:
         return ChangeResult(None, errors.items)
     offer = new_offer(offer_id, agreement.product_id)
+    offer["Terms"] = carried_terms(agreement)
     if channel:
         _authorize(details["ResaleAuthorizationId"], agreement, context, offer, errors)
     fields.text(details, "Name", 1, limits.NAME_MAX, offer, errors)
@@ -73,6 +96,15 @@ def create_replacement(
     )
     offer[TARGET_AGREEMENT] = agreement.id
     return ChangeResult(None if errors else offer, errors.items)
+
+
+def carried_terms(agreement: AgreementRecord) -> list[Document]:
+    """The agreement's terms a replacement draft starts with: copies, in the agreement's order."""
+    return [
+        copy.deepcopy(dict(term))
+        for term in agreement.terms
+        if isinstance(term, Mapping) and term.get("Type") in CARRIED_TERMS
+    ]
 
 
 def _agreement(agreement_id: Any, context: Context, errors: Errors) -> AgreementRecord | None:

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 30_000
 
 _SCHEMA = """
@@ -42,7 +42,8 @@ CREATE TABLE IF NOT EXISTS resale_authorizations (
     product_id TEXT NOT NULL,
     name TEXT NOT NULL,
     status TEXT NOT NULL,
-    created TEXT                            -- DateTimeISO8601
+    created TEXT,                           -- DateTimeISO8601
+    terms TEXT                              -- JSON [term], the ISV's (NULL: none of its own)
 );
 CREATE TABLE IF NOT EXISTS offers (
     id TEXT PRIMARY KEY,
@@ -141,9 +142,11 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE agreements ADD COLUMN initial_agreement_id TEXT",
         "ALTER TABLE agreements ADD COLUMN replaced_time REAL",
     ),
+    2: ("ALTER TABLE resale_authorizations ADD COLUMN terms TEXT",),
 }
 """Schema version -> the statements that bring a database of that version to the next one (a
-database written before products, authorizations and replacements were entities keeps its data)."""
+database written before products, authorizations and replacements were entities keeps its data;
+one written before authorizations had terms gets the column, NULL: no terms of their own)."""
 
 TABLES = (
     "products",
@@ -185,8 +188,9 @@ class Store:
                         f"{self.path} was written by a newer offerops emulator "
                         f"(schema {version}, this one knows {SCHEMA_VERSION})"
                     )
-                for statement in _MIGRATIONS.get(version, ()):
-                    connection.execute(statement)
+                for step in range(version, SCHEMA_VERSION) if version else ():
+                    for statement in _MIGRATIONS.get(step, ()):
+                        connection.execute(statement)
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
                         connection.execute(statement)

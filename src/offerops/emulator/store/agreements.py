@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 Row = sqlite3.Row
+Term = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class AgreementRecord:
     end_time: float | None
     replaced_time: float | None
     initial_agreement_id: str
+    terms: tuple[Term, ...] = ()
+    """The accepted offer's terms as its DetailsDocument showed them (``Terms``), in order."""
 
     def status(self, now: float) -> str:
         """REPLACED once a replacement offer was accepted, EXPIRED past its end, else ACTIVE."""
@@ -58,6 +61,7 @@ class AgreementRecord:
             row["end_time"],
             row["replaced_time"],
             row["initial_agreement_id"] or row["id"],
+            tuple(json.loads(row["terms"] or "[]")),
         )
 
 

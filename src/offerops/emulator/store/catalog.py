@@ -57,6 +57,8 @@ class ResaleAuthorization:
     name: str
     status: str
     created: str | None = None
+    terms: Sequence[Mapping[str, Any]] | None = None
+    """The ISV's terms (Resale*/Buyer* types), or None: seeded without terms of its own."""
 
 
 def _product(row: sqlite3.Row) -> Product:
@@ -115,7 +117,15 @@ def _authorization(row: sqlite3.Row) -> ResaleAuthorization:
         row["name"],
         row["status"],
         row["created"],
+        _terms(row["terms"]),
     )
+
+
+def _terms(text: str | None) -> tuple[dict[str, Any], ...] | None:
+    if text is None:
+        return None
+    terms = json.loads(text)
+    return tuple(terms) if isinstance(terms, list) else None
 
 
 def resale_authorization(
@@ -146,13 +156,16 @@ _PARTY_COLUMNS = {"isv": "isv_account", "reseller": "reseller_account"}
 def save_resale_authorization(
     connection: sqlite3.Connection, authorization: ResaleAuthorization
 ) -> None:
-    """Insert or replace a resale authorization (keeping the first CreatedDate)."""
+    """Insert or replace a resale authorization (keeping the first CreatedDate, and its terms
+    when ``authorization.terms`` is None: :func:`save_resale_terms` sets or clears them)."""
+    terms = authorization.terms
     connection.execute(
         "INSERT INTO resale_authorizations (id, isv_account, reseller_account, product_id, name, "
-        "status, created) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+        "status, created, terms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
         "isv_account = excluded.isv_account, reseller_account = excluded.reseller_account, "
         "product_id = excluded.product_id, name = excluded.name, status = excluded.status, "
-        "created = COALESCE(resale_authorizations.created, excluded.created)",
+        "created = COALESCE(resale_authorizations.created, excluded.created), "
+        "terms = COALESCE(excluded.terms, resale_authorizations.terms)",
         (
             authorization.id,
             authorization.isv_account,
@@ -161,8 +174,22 @@ def save_resale_authorization(
             authorization.name,
             authorization.status,
             authorization.created,
+            None if terms is None else json.dumps([dict(term) for term in terms]),
         ),
     )
+
+
+def save_resale_terms(
+    connection: sqlite3.Connection,
+    authorization_id: str,
+    terms: Sequence[Mapping[str, Any]] | None,
+) -> bool:
+    """Set (or with None clear) an authorization's own terms; False if there is no such id."""
+    text = None if terms is None else json.dumps([dict(term) for term in terms])
+    cursor = connection.execute(
+        "UPDATE resale_authorizations SET terms = ? WHERE id = ?", (text, authorization_id)
+    )
+    return cursor.rowcount > 0
 
 
 class StoreCatalog:

@@ -3,16 +3,17 @@
 The list is literal on purpose (yamllint's registry): a rule exists when it is listed here.
 """
 
-from offerops.gitops import rules as history
 from offerops.lint.rules import (
     buyers,
     channel,
     durations,
+    history,
     identity,
     information,
     legal,
     pricing,
     repository,
+    resale,
     structure,
     yaml_source,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "legal",
     "pricing",
     "repository",
+    "resale",
     "structure",
     "yaml_source",
 ]

@@ -1,8 +1,10 @@
-"""OFR206-OFR209: channel partner private offers (CPPO): ``spec.channel``.
+"""OFR206-OFR209: channel partner private offers (CPPO): ``spec.channel``, resold products.
 
 Only what the public documentation states is checked here: the ``UpdateMarkup`` input pattern
 from the Catalog API shapes, and the seller guide's "each channel partner private offer is
-visible only to a single buyer". That ``markupPercentage`` exists only on a CPPO is structural
+visible only to a single buyer", and that an ISV's product the seller resells is sold through a
+resale authorization (the Catalog API reference, "Work with channel partner private offers"),
+never by a direct offer. That ``markupPercentage`` exists only on a CPPO is structural
 (it lives under ``channel``, next to the required ``resaleAuthorization``), and its 0..100 range
 is checked by the model.
 """
@@ -88,4 +90,40 @@ def cppo_single_buyer(ctx: OfferContext) -> Iterator[Problem]:
             f"a channel partner private offer is for a single buyer, but this one targets "
             f"{len(accounts)} accounts; make one offer per buyer",
             at="key",
+        )
+
+
+@offer_rule("OFR208", "direct-offer-for-resold-product")
+def direct_offer_for_resold_product(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    A direct offer (no ``channel``) is for a product the seller resells.
+
+    A direct private offer (CreateOffer) is for one of the seller's own products; an ISV's
+    product that the seller resells, one with ``manufacturerAccountId`` in offerops.yaml, can
+    only be sold as a channel partner offer, under the resale authorization the ISV shared
+    (CreateOfferUsingResaleAuthorization). The marketplace refuses a direct offer on a product
+    the seller does not own. The other way round, a channel partner offer for the seller's own
+    product, names an authorization for another product (OFR210) or one declared for a product
+    without a manufacturer (OFR211). Skipped when the product is unknown (OFR204).
+
+    Fails (``secure-gateway`` has a ``manufacturerAccountId``):
+
+        product: secure-gateway
+        buyers: [hooli]
+
+    Passes:
+
+        product: secure-gateway
+        channel:
+          resaleAuthorization: resaleauthz-1a2b3c4d5e6f7
+        buyers: [hooli]
+    """
+    product = ctx.product
+    if ctx.spec.channel is None and product is not None and product.manufacturerAccountId:
+        yield Problem(
+            ("spec", "product"),
+            f'"{ctx.spec.product}" is resold from ISV account {product.manufacturerAccountId} '
+            "(its manufacturerAccountId), so only a channel partner offer can sell it; add "
+            "channel with the resaleAuthorization the ISV shared, or choose one of your own "
+            "products",
         )

@@ -24,6 +24,7 @@ from offerops.model.pricing import (
     UsagePricing,
 )
 from offerops.source.document import DataPath
+from offerops.terms.from_offer import is_fixed, unrepresentable
 
 PRICING: DataPath = ("spec", "pricing")
 INSTALLMENTS: DataPath = (*PRICING, "installments")
@@ -485,7 +486,8 @@ def single_dimension_installments(ctx: OfferContext) -> Iterator[Problem]:
     works with upfront per-unit prices. An installment contract, and an upfront contract whose
     every dimension has a fixed ``quantity`` (a fixed price for fixed grants), grant every listed
     dimension at once, so there is nothing to pick. Use ``multiple-dimensions``, or make one
-    offer per tier. With a single dimension the setting makes no difference and passes.
+    offer per tier. With a single dimension there is nothing to pick either, and the setting is
+    not sent: OFR317 reports it.
 
     Fails:
 
@@ -732,3 +734,122 @@ def duplicate_installment_date(ctx: OfferContext) -> Iterator[Problem]:
             )
         else:
             first[payment.date] = index
+
+
+@offer_rule("OFR317", "value-not-sent")
+def value_not_sent(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    A value that never reaches the marketplace, so changing it would change nothing.
+
+    An upfront contract is either priced per unit, the buyer choosing how many of each
+    dimension, or, when every dimension has a ``quantity``, sold as those quantities for one
+    fixed price (the sum of price x quantity). The marketplace records nothing in between, so a
+    value it cannot hold is refused where it is written, with the fix.
+
+    A ``quantity`` on some dimensions but not on all is not sent: the buyer chooses every
+    quantity, and ``quantity: 400 -> 4000`` would plan as no change. Remove the quantity, or fix
+    every quantity: one offer per dimension, or ``payment: installments`` with a quantity on
+    every dimension.
+
+    With fixed quantities of several dimensions, the ``price`` of each is not sent, only their
+    total: a change that keeps the total is invisible, and ``offerops import`` cannot write the
+    prices back. Write the total as installments (``installments.total``, no prices), make one
+    offer per dimension, or remove the quantities. ``purchasing: single-dimension`` on a fixed
+    price for one dimension is not sent either (there is no choice; OFR311 reports several).
+
+    Values another rule refuses (a price with installments, OFR310; documents without custom
+    terms, OFR601) are reported there, once.
+
+    Fails:
+
+        payment: upfront
+        dimensions:
+          - key: users
+            price: "250.00"
+            quantity: 400
+          - key: admins
+            price: "1200.00"
+
+    Passes:
+
+        payment: upfront
+        dimensions:
+          - key: users
+            price: "250.00"
+          - key: admins
+            price: "1200.00"
+    """
+    for entry in unrepresentable(ctx.offer):
+        if entry.covered_by is None:
+            yield Problem(entry.path, entry.message)
+
+
+@offer_rule("OFR318", "fixed-price-too-high")
+def fixed_price_too_high(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    A fixed upfront price (price x quantity, summed) or an installment is above 100,000,000.
+
+    An upfront contract with a ``quantity`` on every dimension is sent as one fixed price: the
+    sum of each dimension's price times its quantity. That price, like every installment amount,
+    is at most 100000000 in the Catalog API (the published shape patterns), although each price
+    on its own may be below the limit (OFR306). Sell a contract this large in installments
+    (60 payments of up to 100,000,000 each), or split it over several offers.
+
+    Fails:
+
+        dimensions:
+          - key: users
+            price: "250000.00"
+            quantity: 500
+        payment: upfront
+
+    Passes:
+
+        dimensions:
+          - key: users
+            price: "250000.00"
+            quantity: 400
+        payment: upfront
+    """
+    contract = _contract(ctx)
+    if contract is None:
+        return
+    if contract.payment == "upfront" and is_fixed(contract):
+        yield from _fixed_total(contract)
+    block = _installments(ctx)
+    if block is None:
+        return
+    if block.schedule is not None:
+        for index, payment in enumerate(block.schedule):
+            if payment.amount > MAX_PRICE:
+                yield Problem(
+                    (*SCHEDULE, index, "amount"),
+                    f'amount "{format_money(payment.amount)}" is above the marketplace maximum '
+                    f"of {MAX_PRICE} per payment; spread it over more payments",
+                )
+        return
+    charges = scheduled_charges(ctx) or []
+    largest = max((charge.amount for charge in charges), default=Decimal(0))
+    if largest > MAX_PRICE:
+        yield Problem(
+            (*PLAN, "count"),
+            f"the plan makes payments of up to {format_money(largest)}, above the marketplace "
+            f"maximum of {MAX_PRICE} per payment; raise count or lower initial",
+        )
+
+
+def _fixed_total(contract: ContractPricing) -> Iterator[Problem]:
+    dimensions = contract.dimensions
+    parts = [(d.price, d.quantity) for d in dimensions if d.price is not None and d.quantity]
+    total = sum((price * quantity for price, quantity in parts), Decimal(0))
+    if total <= MAX_PRICE:
+        return
+    shown = " + ".join(f"{format_money(price)} x {quantity}" for price, quantity in parts)
+    one = len(dimensions) == 1
+    yield Problem(
+        _dimension(0, "quantity") if one else (*PRICING, "dimensions"),
+        f"the fixed price {shown} = {format_money(total)} {contract.currency} is above the "
+        f"marketplace maximum of {MAX_PRICE}; sell it in installments (up to {MAX_PRICE} per "
+        "payment), lower the quantity, or split it over several offers",
+        at="value" if one else "key",
+    )

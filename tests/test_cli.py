@@ -344,3 +344,79 @@ def test_sigterm_ends_a_command_with_143(
     assert code == 143
     assert capsys.readouterr().err == "\nofferops: interrupted (SIGTERM)\n"
     assert signal.getsignal(signal.SIGTERM) is previous, "the handler is restored"
+
+
+# --- offerops products import, and plan's product warnings ---------------------------------------
+
+
+def test_products_import_check_exits_1_until_the_file_is_written(tmp_path: Path) -> None:
+    from reconcile.conftest import copy_example
+
+    root = copy_example(tmp_path)
+    config = root / "offerops.yaml"
+    before = config.read_text()
+    runner = CliRunner()
+    stale = runner.invoke(cli, ["products", "import", "--check", "--root", str(root)])
+    assert stale.exit_code == 1, stale.output
+    assert "~ resaleAuthorizations.resaleauthz-9z8y7x6w5v4u3.name: (none) -> " in stale.output
+    assert "offerops.yaml is stale; run `offerops products import`" in stale.output
+    assert config.read_text() == before
+    written = runner.invoke(cli, ["--root", str(root), "products", "import"])
+    assert written.exit_code == 0, written.output
+    assert written.output.endswith("wrote offerops.yaml (1 change(s))\n")
+    current = runner.invoke(cli, ["products", "import", "--check", "--root", str(root)])
+    assert (current.exit_code, current.output) == (
+        0,
+        "offerops.yaml is up to date with the marketplace\n",
+    )
+
+
+def test_products_import_with_an_unparseable_offerops_yaml_exits_2(tmp_path: Path) -> None:
+    from reconcile.conftest import copy_example
+
+    root = copy_example(tmp_path)
+    config = root / "offerops.yaml"
+    config.write_text(config.read_text().replace("kind: Config", "kind: Conf"))
+    result = CliRunner().invoke(cli, ["products", "import", "--root", str(root)])
+    assert result.exit_code == 2, result.output
+    assert "offerops.yaml: kind" in result.output
+
+
+def test_products_import_as_subprocess(tmp_path: Path) -> None:
+    from reconcile.conftest import copy_example
+
+    root = copy_example(tmp_path)
+    command = [sys.executable, "-m", "offerops", "products", "import"]
+    first = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
+    assert first.returncode == 0, first.stderr
+    check = subprocess.run(
+        [*command, "--check"], cwd=root, capture_output=True, text=True, check=False
+    )
+    assert (check.returncode, check.stdout) == (
+        0,
+        "offerops.yaml is up to date with the marketplace\n",
+    ), check.stderr
+
+
+def test_plan_shows_product_warnings_in_json(tmp_path: Path) -> None:
+    from reconcile.conftest import copy_example, served_example
+
+    root = copy_example(tmp_path)
+    with served_example(root, tmp_path, slow=False):
+        config = root / "offerops.yaml"
+        admins = "      - { key: admins, name: Admin seats, unit: Units }\n"
+        config.write_text(
+            config.read_text().replace(admins, admins + "      - { key: seats, name: Seats }\n")
+        )
+        offer = root / "offers" / "acme-analytics-2027.yaml"
+        offer.write_text(offer.read_text().replace("key: admins", "key: seats"))
+        result = CliRunner(env={"OFFEROPS_TODAY": "2026-11-23"}).invoke(
+            cli, ["plan", "--format", "json", "--root", str(root)]
+        )
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.output)
+    assert [(w["offer"], w["dimension"]) for w in plan["warnings"]] == [
+        ("acme-analytics-2027", "seats")
+    ]
+    assert "`offerops products import`" in plan["warnings"][0]["message"]
+    assert plan["apiCalls"] == {"batch_describe_entities": 1, "list_entities": 1}

@@ -18,7 +18,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, NoReturn, TypeVar
 
@@ -28,10 +28,14 @@ from offerops import __version__
 from offerops.errors import OfferopsError, UsageError
 
 if TYPE_CHECKING:
+    from offerops.gitops.selection import Selection
+    from offerops.lint.revision import BaseRevision
+    from offerops.lint.runner import LintReport
     from offerops.reconcile.apply import OfferResult
     from offerops.reconcile.importer import Imported
     from offerops.reconcile.plan import Plan
     from offerops.reconcile.session import Session
+    from offerops.report import ReportSettings
 
 REPORT_FORMATS = ("text", "json", "sarif", "github")
 PLAN_FORMATS = ("text", "markdown", "json")
@@ -200,32 +204,80 @@ def lint(
 ) -> None:
     """Check offers (default: every offer in offers/) the way the marketplace would.
 
+    PATH may also be offerops.yaml (then every offer is checked) or a legal document (the
+    offers that list it), as pre-commit passes the staged files. With --format github the
+    findings are also written to the job summary when GITHUB_STEP_SUMMARY is set.
+
     Exit status: 0 no errors (warnings allowed), 1 errors found, 2 could not run.
     """
-    from offerops.lint.runner import LintRequest
-    from offerops.lint.runner import lint as run_lint
+    from dataclasses import replace
+
+    from offerops.gitops.selection import select_named
     from offerops.repo import resolve_today
     from offerops.report import REPORTERS
 
     root = options.root()
+    selection = select_named(root, _absolute(paths))
     if changed_ref is None:
-        request = LintRequest(root, resolve_today(today), _absolute(paths), keep_models=False)
-        report = run_lint(request)
+        report = _run_lint(root, resolve_today(today), selection)
     else:
         from offerops.gitops.changed import changed_since
         from offerops.gitops.history import base_revision
 
         changes = changed_since(root, changed_ref)
+        only = changes.to_lint if selection.only is None else changes.to_lint & selection.only
         on = resolve_today(today)
         with base_revision(root, changes) as base:  # the history rules (OFR220-222) read it
-            request = LintRequest(root, on, _absolute(paths), only=changes.to_lint, base=base)
-            report = run_lint(request)
+            report = _run_lint(root, on, replace(selection, only=only), base)
     use_color = _use_color(color, output)
-    _emit(REPORTERS[output_format](report, use_color), output)
+    settings = _report_settings(root, output_format)
+    _emit(REPORTERS[output_format](report, use_color, settings), output)
+    if output_format == "github":
+        _lint_job_summary(report, settings)
     if not report.config_usable:
         click.echo("offerops: offerops.yaml has errors; fix them first", err=True)
         _exit(2)
     _exit(1 if report.has_errors else 0)
+
+
+def _run_lint(
+    root: Path, today: date, selection: Selection, base: BaseRevision | None = None
+) -> LintReport:
+    """Lint what ``selection`` names; models are kept only for the history rules."""
+    from offerops.lint.runner import LintRequest
+    from offerops.lint.runner import lint as run_lint
+
+    paths, only = selection.paths, selection.only
+    keep = base is not None
+    return run_lint(LintRequest(root, today, paths, only=only, keep_models=keep, base=base))
+
+
+def _report_settings(root: Path, output_format: str) -> ReportSettings:
+    """Paths inside the git work tree and the rules page URL, for github and sarif only."""
+    from offerops.report import ReportSettings
+
+    if output_format not in ("github", "sarif"):
+        return ReportSettings()
+    from offerops.docs import docs_url
+    from offerops.gitops.gitrepo import work_tree_prefix
+
+    url = docs_url(os.environ) if output_format == "sarif" else None
+    return ReportSettings(prefix=work_tree_prefix(root), docs_url=url, root=root)
+
+
+def _lint_job_summary(report: LintReport, settings: ReportSettings) -> None:
+    """Every finding in the job summary: GitHub shows only 10 annotations per severity.
+
+    A summary that cannot be written is a warning: the annotations are already out, and the
+    result of lint must not depend on the runner's summary file.
+    """
+    from offerops.gitops.comment import append_step_summary
+    from offerops.report import summary
+
+    try:
+        append_step_summary(os.environ, summary.render(report, settings))
+    except OSError as error:
+        click.echo(f"offerops: job summary not written: {error}", err=True)
 
 
 @root_option
@@ -301,6 +353,7 @@ def plan(
         session = _open_session(options, today)
         try:
             result = session.plan(prune)
+            session.check_products(result)
         finally:
             session.close()
         if out is not None:
@@ -539,6 +592,40 @@ def status(options: Options, keys: tuple[str, ...], output_format: str, today: s
             )
     if not rows:
         click.echo("no managed offers on the marketplace yet; run `offerops apply`")
+
+
+@cli.group()
+def products() -> None:
+    """The seller's products and resale authorizations, read from the marketplace."""
+
+
+@root_option
+@products.command("import")
+@click.option(
+    "--check", is_flag=True, help="Write nothing; exit 1 if offerops.yaml would change (for CI)."
+)
+@pass_options
+def products_import(options: Options, check: bool) -> None:
+    """Write the marketplace's products, dimensions and shared resale authorizations into
+    offerops.yaml, keeping its comments and layout.
+
+    Exit status: 0 written or already current, 1 with --check when offerops.yaml is stale, 2
+    could not run (no or unparseable offerops.yaml).
+    """
+    from offerops.products.update import import_from_backend
+
+    result = import_from_backend(options.root(), check=check)
+    for change in result.changes:
+        click.echo(f"~ {change}")
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    if not result.changed:
+        click.echo("offerops.yaml is up to date with the marketplace")
+    elif check:
+        click.echo("offerops.yaml is stale; run `offerops products import`", err=True)
+        _exit(1)
+    else:
+        click.echo(f"wrote offerops.yaml ({len(result.changes)} change(s))")
 
 
 def _open_session(options: Options, today: str | None) -> Session:

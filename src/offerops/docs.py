@@ -9,17 +9,24 @@ rewrites it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from offerops.errors import UsageError
 from offerops.lint.finding import Severity
 from offerops.lint.rule import CATEGORIES, Rule, Scope, all_rules
 
 RULES_DOC = "docs/rules.md"
 """Where the generated page lives, relative to the offerops source repository."""
 
-DOCS_BASE_URL = "https://offerops.dev/"
-"""The project's home; SARIF ``informationUri`` and the base of every ``helpUri``."""
+DOCS_URL_ENV = "OFFEROPS_DOCS_URL"
+"""The environment variable with the absolute URL of the published ``docs/rules.md``.
+
+offerops has no published home yet, so no URL is built in: SARIF ``helpUri`` must be absolute,
+and a guessed one would send reviewers to a page that does not exist. The GitHub Action sets
+the variable to ``docs/rules.md`` of the offerops repository and ref the workflow uses; without
+it, SARIF carries each rule's full help text and no ``helpUri``.
+"""
 
 REGENERATE_COMMAND = "python -m offerops.docs"
 """The command that rewrites ``docs/rules.md``; named in the header and in test failures."""
@@ -41,9 +48,27 @@ def rule_anchor(rule: Rule) -> str:
     return f"{rule.id.lower()}-{rule.name}"
 
 
-def rule_url(rule: Rule) -> str:
-    """The rule's documentation as an absolute URL (SARIF ``helpUri`` must be absolute)."""
-    return f"{DOCS_BASE_URL}{RULES_DOC}#{rule_anchor(rule)}"
+def rule_url(rule: Rule, page: str = RULES_DOC) -> str:
+    """The rule's section of ``page``: the rules page's URL (absolute for SARIF ``helpUri``),
+    by default the page's path in the offerops repository."""
+    return f"{page}#{rule_anchor(rule)}"
+
+
+def docs_url(environ: Mapping[str, str]) -> str | None:
+    """The absolute URL of the rules page from :data:`DOCS_URL_ENV`, or None when unset.
+
+    Raises UsageError for a value that is not an absolute http(s) URL: a relative one would be
+    an invalid SARIF ``helpUri``, and silently dropping it would hide the typo.
+    """
+    value = environ.get(DOCS_URL_ENV, "").strip()
+    if not value:
+        return None
+    if not re.match(r"^https?://[^/\s]+/\S*$", value):
+        raise UsageError(
+            f'{DOCS_URL_ENV} must be the absolute http(s) URL of docs/rules.md, got "{value}"',
+            hint="e.g. https://github.com/OWNER/offerops/blob/v0.1.0/docs/rules.md, or unset it",
+        )
+    return value.split("#", 1)[0]
 
 
 def category_label(digit: int) -> str:

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from offerops.errors import UsageError
+from offerops.gitops import scaffold
 from offerops.gitops.scaffold import SCAFFOLD, clone_offer, clone_text, new_repository
 from offerops.lint.runner import LintRequest, lint
 from support import CONTRACT_OFFER, TODAY, OfferRepo
@@ -50,16 +51,85 @@ def test_new_refuses_to_overwrite_and_bad_options(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="--action must look like"):
         new_repository(tmp_path / "x", action="offerops")
     with pytest.raises(UsageError, match="--seller-account must be 12 digits"):
-        new_repository(tmp_path / "x", seller_account="123")
+        new_repository(tmp_path / "x", action="acme/offerops@v1", seller_account="123")
 
 
 def test_new_command(tmp_path: Path) -> None:
     from offerops.gitops.cli import new_command
 
     target = tmp_path / "repo"
-    result = CliRunner().invoke(new_command, [str(target), "--no-git", "--today", "2026-11-23"])
+    args = [str(target), "--no-git", "--today", "2026-11-23", "--action", "acme/offerops@v1.2.3"]
+    result = CliRunner().invoke(new_command, args)
     assert result.exit_code == 0, result.output
     assert "wrote" in result.output and not (target / ".git").exists()
+
+
+@pytest.fixture
+def unpublished(monkeypatch: pytest.MonkeyPatch) -> None:
+    """offerops installed from a local checkout, and OFFEROPS_ACTION unset."""
+    monkeypatch.delenv(scaffold.ACTION_ENV, raising=False)
+    monkeypatch.setattr(scaffold, "installed_from", lambda: None)
+
+
+@pytest.mark.usefixtures("unpublished")
+def test_new_without_a_known_action_asks_for_one(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="does not know which GitHub repository") as raised:
+        new_repository(tmp_path / "x", init_git=False)
+    assert "--action OWNER/offerops@REF" in str(raised.value.hint)
+    assert not (tmp_path / "x").exists(), "nothing written"
+
+
+@pytest.mark.usefixtures("unpublished")
+def test_new_takes_the_action_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(
+        scaffold.ACTION_ENV, "acme/offerops@0123456789abcdef0123456789abcdef01234567"
+    )
+    new_repository(tmp_path, init_git=False, today=TODAY)
+    workflow = (tmp_path / ".github/workflows/offers-apply.yml").read_text()
+    assert "uses: acme/offerops@0123456789abcdef0123456789abcdef01234567\n" in workflow
+    hooks = (tmp_path / ".pre-commit-config.yaml").read_text()
+    assert "rev: 0123456789abcdef0123456789abcdef01234567\n" in hooks
+
+
+class FakeDistribution:
+    def __init__(self, direct_url: str | None) -> None:
+        self.direct_url = direct_url
+
+    def read_text(self, name: str) -> str | None:
+        assert name == "direct_url.json"
+        return self.direct_url
+
+
+@pytest.mark.parametrize(
+    ("direct_url", "expected"),
+    [
+        (
+            '{"url": "https://github.com/acme/offerops.git", "vcs_info": {"vcs": "git", '
+            '"commit_id": "abc123", "requested_revision": "v0.1.0"}}',
+            "acme/offerops@abc123",
+        ),
+        (
+            '{"url": "git+https://github.com/acme/offerops", "vcs_info": {"vcs": "git", '
+            '"commit_id": "abc123"}}',
+            "acme/offerops@abc123",
+        ),
+        ('{"url": "file:///home/me/offerops", "dir_info": {"editable": true}}', None),
+        (
+            '{"url": "https://gitlab.com/acme/offerops.git", "vcs_info": {"vcs": "git", '
+            '"commit_id": "abc123"}}',
+            None,
+        ),
+        (None, None),
+        ("not json", None),
+    ],
+)
+def test_installed_from_a_github_git_url(
+    direct_url: str | None, expected: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scaffold.metadata, "distribution", lambda _: FakeDistribution(direct_url))
+    assert scaffold.installed_from() == expected
 
 
 def test_clone_text_keeps_comments_and_layout() -> None:

@@ -20,12 +20,20 @@ import click
 import pytest
 from ruamel.yaml import YAML
 
-from offerops.gitops.scaffold import DEFAULT_ACTION, render_workflow, template
+from offerops.gitops.scaffold import render_workflow, template
 
 PROJECT = Path(__file__).resolve().parents[2]
 WORKFLOWS = PROJECT / ".github" / "workflows"
 TEMPLATES = ("offers-pr.yml", "offers-apply.yml")
 EXPRESSION = re.compile(r"\$\{\{.*?\}\}")
+EXAMPLE_ACTION = "acme/offerops@v1.2.3"
+"""What a seller passes to ``offerops new --action`` (there is no built-in default)."""
+USES = re.compile(r"^\s*(?:-\s+)?uses:\s*(?P<value>\S+)(?P<comment>.*)$")
+PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
+PIN_COMMENT = re.compile(r"^\s+# v\d+(\.\d+)*$")
+NOT_PINNED: frozenset[str] = frozenset()
+"""Third-party actions still on a tag: none. Every pin was checked against the tag in the
+action's own repository (see docs/pull-requests.md, "Pinned actions")."""
 
 
 def load(text: str) -> Any:
@@ -43,7 +51,7 @@ def steps(job: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def offerops_steps(data: dict[str, Any]) -> list[dict[str, Any]]:
-    uses = {"./", "__OFFEROPS_ACTION__", DEFAULT_ACTION}
+    uses = {"./", "__OFFEROPS_ACTION__", EXAMPLE_ACTION}
     return [s for job in data["jobs"].values() for s in steps(job) if s.get("uses") in uses]
 
 
@@ -71,10 +79,14 @@ def test_pull_request_workflow_is_safe_for_forks() -> None:
     assert data["permissions"] == {}
     assert data["concurrency"]["cancel-in-progress"] is True
     lint, plan = data["jobs"]["lint"], data["jobs"]["plan"]
-    assert lint["permissions"] == {"contents": "read", "security-events": "write"}
+    assert lint["permissions"] == {
+        "contents": "read",
+        "security-events": "write",
+        "actions": "read",
+    }
     assert "if" not in lint, "forks get lint"
     checkout = steps(lint)[0]
-    assert checkout["with"] == {"fetch-depth": 0, "persist-credentials": False}
+    assert checkout["with"] == {"fetch-depth": 2, "persist-credentials": False}
     same_repo = "github.event.pull_request.head.repo.full_name == github.repository"
     upload = next(s for s in steps(lint) if "upload-sarif" in s.get("uses", ""))
     assert same_repo in upload["if"]
@@ -91,7 +103,21 @@ def test_pull_request_workflow_is_safe_for_forks() -> None:
     assert upload["with"]["sarif_file"] == "offerops.sarif"
     assert commands[1].endswith("--format github")
     assert "--format markdown" in commands[2]
-    assert "--changed-since ${{ github.event.pull_request.base.sha }}" in commands[0]
+    assert all("--changed-since HEAD^1 " in command for command in commands[:2]), (
+        "the merge commit's first parent: in the depth-2 checkout (test_pull_request_checkout)"
+    )
+
+
+def test_lint_explains_a_missing_code_scanning_upload() -> None:
+    lint_steps = steps(workflow("offers-pr.yml")["jobs"]["lint"])
+    names = [s.get("name") for s in lint_steps]
+    upload = next(s for s in lint_steps if s.get("id") == "upload")
+    explain = next(s for s in lint_steps if s.get("name") == "Say why code scanning has no results")
+    assert upload["continue-on-error"] is True
+    assert explain["if"] == "${{ !cancelled() && steps.upload.outcome != 'success' }}"
+    assert '>> "$GITHUB_STEP_SUMMARY"' in explain["run"] and "::notice" in explain["run"]
+    assert names.index(explain["name"]) == names.index(upload["name"]) + 1
+    assert lint_steps[-1]["with"]["command"].endswith("--format github"), "then the table"
 
 
 def test_plan_comment_steps_share_the_plan_file() -> None:
@@ -132,15 +158,66 @@ def test_composite_action_passes_inputs_through_the_environment() -> None:
     assert 'offerops "${args[@]}"' in action["runs"]["steps"][-1]["run"]
 
 
+def shipped_yaml() -> dict[str, str]:
+    """Every workflow, template and the action, by name, as text (comments kept)."""
+    texts = {f".github/workflows/{p.name}": p.read_text() for p in sorted(WORKFLOWS.glob("*.yml"))}
+    texts.update({f"templates/{name}": template(name) for name in TEMPLATES})
+    texts["action.yml"] = (PROJECT / "action.yml").read_text(encoding="utf-8")
+    return texts
+
+
+@pytest.mark.parametrize(("where", "text"), sorted(shipped_yaml().items()))
+def test_third_party_actions_are_pinned_by_commit(where: str, text: str) -> None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = USES.match(line)
+        if match is None or match["value"].startswith(("./", "__OFFEROPS_ACTION__")):
+            continue
+        value, name = match["value"], match["value"].split("@")[0]
+        if name in NOT_PINNED:
+            continue
+        assert PINNED.match(value), f"{where}:{number}: {value} is not pinned by commit SHA"
+        assert PIN_COMMENT.match(match["comment"]), f"{where}:{number}: no `# vX.Y.Z` comment"
+
+
+def test_same_action_same_pin_everywhere() -> None:
+    pins: dict[str, str] = {}
+    for where, text in shipped_yaml().items():
+        for line in text.splitlines():
+            if (match := USES.match(line)) and PINNED.match(match["value"]):
+                name, sha = match["value"].split("@")
+                assert pins.setdefault(name, sha) == sha, f"{where}: {name} pinned twice"
+
+
+@pytest.mark.parametrize("name", [*TEMPLATES, "ci.yml", "latest-dependencies.yml"])
+def test_every_job_has_a_timeout(name: str) -> None:
+    for job_name, job in workflow(name)["jobs"].items():
+        assert isinstance(job.get("timeout-minutes"), int), f"{name}: job {job_name}"
+
+
+def test_action_caches_pip_and_knows_where_the_rules_are_documented() -> None:
+    action = load((PROJECT / "action.yml").read_text(encoding="utf-8"))
+    by_name = {step["name"]: step for step in action["runs"]["steps"]}
+    cache = by_name["pip cache"]
+    assert cache["uses"].startswith("actions/cache@")
+    assert "steps.pip-cache.outputs.hash" in cache["with"]["key"]
+    assert "pyproject.toml" in by_name["pip cache key"]["run"]
+    install = by_name["Install offerops"]["run"]
+    assert "OFFEROPS_DOCS_URL=$url" in install and "/docs/rules.md" in install
+    assert (PROJECT / "docs" / "rules.md").is_file()
+
+
 def test_pre_commit_hooks() -> None:
     hooks = load((PROJECT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert [hook["id"] for hook in hooks] == ["offerops-lint"]
     assert hooks[0]["entry"] == "offerops lint" and hooks[0]["language"] == "python"
+    assert hooks[0].get("pass_filenames", True), "the staged files (gitops/selection.py)"
     config = load((PROJECT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     local = [hook for repo in config["repos"] for hook in repo["hooks"]]
     assert {repo["repo"] for repo in config["repos"]} == {"local"}, "no network at commit time"
     assert all(hook["language"] == "system" for hook in local)
     assert all(hook["entry"].startswith(".venv/bin/") for hook in local)
+    lint = next(hook for hook in local if hook["id"] == "offerops-lint")
+    assert lint.get("pass_filenames", True) and lint["files"] == hooks[0]["files"]
 
 
 def command_lines() -> list[tuple[str, str]]:
@@ -214,7 +291,7 @@ def test_workflows_match_the_github_workflow_schema(source: str) -> None:
     schema = vendored_schema("github-workflows.json")
     texts = {name: (WORKFLOWS / name).read_text() for name in (*TEMPLATES, "ci.yml")}
     if source == "template":
-        texts = {name: render_workflow(name, DEFAULT_ACTION) for name in TEMPLATES}
+        texts = {name: render_workflow(name, EXAMPLE_ACTION) for name in TEMPLATES}
     for name, text in texts.items():
         assert schema_errors(schema, load(text)) == [], name
 
@@ -242,7 +319,7 @@ def test_actionlint(tmp_path: Path) -> None:
     generated = tmp_path / ".github" / "workflows"
     generated.mkdir(parents=True)
     for name in TEMPLATES:
-        (generated / name).write_text(render_workflow(name, DEFAULT_ACTION))
+        (generated / name).write_text(render_workflow(name, EXAMPLE_ACTION))
     theirs = subprocess.run(
         [binary, "-no-color", *sorted(str(p) for p in generated.iterdir())],
         cwd=tmp_path,

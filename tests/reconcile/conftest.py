@@ -17,12 +17,27 @@ from support import TODAY
 PROJECT = Path(__file__).resolve().parents[2]
 
 
-def copy_example(tmp_path: Path) -> Path:
-    """A copy of this project's example offers repository (config, offers, legal)."""
+WAITING_EXAMPLE = "acme-analytics-2027-upgrade.yaml"
+"""The example replacement offer: it waits until a buyer accepts acme-analytics-2027, so every
+plan of the example repository would show it; tests of replacement offers add it back
+(:func:`copy_example` with ``waiting=True``)."""
+
+
+EXAMPLE_OFFERS = sum(
+    1 for path in (PROJECT / "offers").glob("*.yaml") if path.name != WAITING_EXAMPLE
+)
+"""How many offers :func:`copy_example` brings (every example offer but the waiting one): tests
+count against it, so a new example offer does not break them."""
+
+
+def copy_example(tmp_path: Path, *, waiting: bool = False) -> Path:
+    """A copy of this project's example offers repository (config, offers, legal); without the
+    replacement offer that waits for an agreement unless ``waiting``."""
     root = tmp_path / "repo"
     root.mkdir()
     shutil.copy(PROJECT / "offerops.yaml", root / "offerops.yaml")
-    shutil.copytree(PROJECT / "offers", root / "offers")
+    ignored = shutil.ignore_patterns() if waiting else shutil.ignore_patterns(WAITING_EXAMPLE)
+    shutil.copytree(PROJECT / "offers", root / "offers", ignore=ignored)
     shutil.copytree(PROJECT / "legal", root / "legal")
     return root
 

@@ -40,7 +40,7 @@ from offerops.model.config import Config
 from offerops.model.dates import add_months
 from offerops.model.installments import PERIOD_MONTHS, schedule_of, term_window
 from offerops.model.offer import OfferFile
-from offerops.model.pricing import ContractPricing, Installments
+from offerops.model.pricing import Installments
 from offerops.reconcile.actual import ActualOffer
 from offerops.reconcile.apply import ApplyOptions
 from offerops.reconcile.diff import OfferPlan
@@ -81,6 +81,11 @@ BUYERS = {
 }
 """Buyer accounts and their aliases in offerops.yaml (None: not registered, always raw)."""
 DOCUMENTS = ("legal/acme-msa.pdf", "legal/acme-order-form.txt", "legal/umbrella-eula.pdf")
+PUBLISHED = (
+    "https://s3.amazonaws.com/sample-bucket/custom-eula.pdf",
+    "https://example.com/legal/eula-2027.pdf",
+)
+"""Contracts already published, referenced by ``legal.url``."""
 TEXT = st.text(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 -.,()&'/+:", max_size=60
 ).map(str.strip)
@@ -92,6 +97,9 @@ FIXED_PRICE_MAX = Decimal(100_000_000)
 """The Catalog API's largest Price; lint checks each dimension's price against it, not yet a
 fixed upfront price (price x quantity), so offers above it are not generated."""
 RENEWALS = ("none", "existing-marketplace-customer", "moving-to-marketplace")
+LIFECYCLES = ("active", "active", "draft")
+"""What an offer is created as (issue 13 item 8): released, or kept a draft. ``expired`` is
+the mutation of a created offer (a file that starts expired is never created)."""
 CURRENCIES = ("USD", "EUR")
 PURCHASING = ("multiple-dimensions", "single-dimension")
 EXPIRIES = st.dates(TODAY + timedelta(days=1), TODAY + timedelta(days=300))
@@ -131,7 +139,8 @@ def legal_terms() -> st.SearchStrategy[dict[str, Any]]:
     standard = st.sampled_from(["standard-eula", "scmp"]).map(lambda terms: {"terms": terms})
     documents = st.lists(st.sampled_from(DOCUMENTS), min_size=1, max_size=3, unique=True)
     custom = documents.map(lambda paths: {"terms": "custom", "documents": paths})
-    return standard | custom
+    published = st.sampled_from(PUBLISHED).map(lambda url: {"terms": "custom", "url": url})
+    return standard | custom | published
 
 
 def _dimension_pool(spec: Spec) -> tuple[str, ...]:
@@ -143,8 +152,8 @@ def _dimension_pool(spec: Spec) -> tuple[str, ...]:
 @st.composite
 def offer_specs(draw: st.DrawFn) -> Spec:
     """A lint-clean offer (as far as construction can tell): every model and form of the format."""
-    kind = draw(st.sampled_from(["usage", "configurable", "fixed", "installments"]))
-    channel = kind != "usage" and draw(st.booleans())
+    kind = draw(st.sampled_from(["usage", "configurable", "fixed", "installments", "annual"]))
+    channel = kind not in {"usage", "annual"} and draw(st.booleans())
     product = CHANNEL_PRODUCT if channel else draw(_products(kind))
     expires = draw(EXPIRIES)
     spec: Spec = {"name": draw(TEXT) or "x"}
@@ -163,34 +172,86 @@ def offer_specs(draw: st.DrawFn) -> Spec:
     spec["expiresOn"] = expires
     spec["buyers"] = draw(buyers(1 if channel else 3))
     pool = CHANNEL_DIMENSIONS if channel else _pool(product, kind)
-    spec["pricing"] = draw(
-        _usage(pool, expires) if kind == "usage" else _contract(kind, pool, expires)
-    )
+    if kind in {"usage", "annual"}:
+        spec["pricing"] = draw(_usage(pool, expires, annual=kind == "annual"))
+    else:
+        spec["pricing"] = draw(_contract(kind, pool, expires))
+        if not channel and draw(st.booleans()):
+            usage = _keys(USAGE_DIMENSIONS[product], 2)
+            rated = [{"key": key, "price": draw(money(3, high=100))} for key in draw(usage)]
+            spec["pricing"]["usageDimensions"] = rated
     spec["legal"] = draw(legal_terms())
+    if draw(st.booleans()):
+        spec["support"] = {"refundPolicy": draw(TEXT) or "No refunds."}
+    lifecycle = draw(st.sampled_from(LIFECYCLES))
+    if lifecycle != "active" or draw(st.booleans()):
+        spec["lifecycle"] = lifecycle
     return spec
 
 
 def _products(kind: str) -> st.SearchStrategy[str]:
+    if kind == "annual":
+        return st.just("vision-ami")
     return st.sampled_from(sorted(USAGE_DIMENSIONS) if kind == "usage" else ["analytics-saas"])
 
 
 def _pool(product: str, kind: str) -> tuple[str, ...]:
-    return USAGE_DIMENSIONS[product] if kind == "usage" else CONTRACT_DIMENSIONS
+    return USAGE_DIMENSIONS[product] if kind in {"usage", "annual"} else CONTRACT_DIMENSIONS
 
 
 def _keys(pool: tuple[str, ...], most: int) -> st.SearchStrategy[list[str]]:
     return st.lists(st.sampled_from(pool), min_size=1, max_size=min(most, len(pool)), unique=True)
 
 
+USAGE_DAYS_MAX = 1095
+"""The AMI product's usage agreements last at most 1,095 days (OFR409): generated within it."""
+
+
 @st.composite
-def _usage(draw: st.DrawFn, pool: tuple[str, ...], expires: date) -> Spec:
-    if draw(st.booleans()):
-        term: Spec = {"durationMonths": draw(st.integers(1, 36))}
+def _usage(draw: st.DrawFn, pool: tuple[str, ...], expires: date, *, annual: bool) -> Spec:
+    """Hourly rates for months, days or up to a date; with ``annual`` annual prices too, paid
+    upfront or in installments inside the usage term."""
+    length = draw(st.sampled_from(["months", "days", "ends"]))
+    if length == "months":
+        term: Spec = {"durationMonths": draw(st.integers(1, 35))}
+    elif length == "days":
+        term = {"durationDays": draw(st.integers(max(1, (expires - TODAY).days), USAGE_DAYS_MAX))}
     else:
-        term = {"endsOn": draw(st.dates(expires + timedelta(days=1), _years(4)))}
-    dimensions = [{"key": key, "price": draw(money(3, high=100))} for key in draw(_keys(pool, 2))]
+        last = TODAY + timedelta(days=USAGE_DAYS_MAX - 1)
+        term = {"endsOn": draw(st.dates(expires + timedelta(days=1), last))}
+    keys = draw(_keys(pool, 2))
+    dimensions = [{"key": key, "price": draw(money(3, high=100))} for key in keys]
     currency = draw(st.sampled_from(CURRENCIES))
-    return {"model": "usage", "currency": currency, "usage": term, "dimensions": dimensions}
+    pricing = {"model": "usage", "currency": currency, "usage": term, "dimensions": dimensions}
+    if annual:
+        pricing.update(draw(_annual(keys, term, expires)))
+    return pricing
+
+
+@st.composite
+def _annual(draw: st.DrawFn, keys: list[str], term: Spec, expires: date) -> Spec:
+    chosen = draw(st.lists(st.sampled_from(keys), min_size=1, unique=True))
+    installments = draw(st.booleans())
+    if installments:
+        items = [{"key": key, "quantity": draw(st.integers(1, 20))} for key in chosen]
+    else:
+        items = [{"key": key, "price": draw(money(2))} for key in chosen]
+    block: Spec = {"annual": {"durationDays": draw(st.integers(1, 730)), "dimensions": items}}
+    window = term_window(
+        None,
+        term.get("durationMonths"),
+        term.get("endsOn"),
+        TODAY,
+        expires,
+        term.get("durationDays"),
+    )
+    if installments and (window is None or window.earliest_end < expires):
+        block["annual"]["dimensions"] = [{"key": key, "price": "1.00"} for key in chosen]
+        return block
+    if installments:
+        block["payment"] = "installments"
+        block["installments"] = draw(_installments(term, expires))
+    return block
 
 
 @st.composite
@@ -234,8 +295,11 @@ def _contract_term(draw: st.DrawFn, expires: date, *, long: bool) -> Spec:
     elif form == "on-acceptance":
         term["starts"] = "on-acceptance"
     shortest = 12 if long else 1
-    if draw(st.booleans()):
+    length = draw(st.sampled_from(["months", "days", "ends"]))
+    if length == "months":
         term["durationMonths"] = draw(st.integers(shortest, 48))
+    elif length == "days":
+        term["durationDays"] = draw(st.integers(31 * shortest, 1460))
     else:
         first = start + timedelta(days=31 * shortest)
         term["endsOn"] = draw(st.dates(first, min(add_months(TODAY, 59), first + timedelta(900))))
@@ -252,6 +316,7 @@ def _installments(draw: st.DrawFn, contract: Spec, expires: date) -> Spec:
         contract.get("endsOn"),
         TODAY,
         expires,
+        contract.get("durationDays"),
     )
     assert window is not None
     first, last = max(window.earliest_start, expires), window.earliest_end
@@ -430,9 +495,16 @@ def normalised(offer: OfferFile, config: Config) -> dict[str, Any]:
     )
     pricing = spec["pricing"]
     pricing["dimensions"] = sorted(pricing["dimensions"], key=lambda d: d["key"])
-    contract = offer.spec.pricing
-    if isinstance(contract, ContractPricing) and contract.installments is not None:
-        charges = sorted(schedule_of(contract.installments))
+    paid = offer.spec.pricing
+    for name in ("usageDimensions",):
+        if pricing.get(name):
+            pricing[name] = sorted(pricing[name], key=lambda d: d["key"])
+    if pricing.get("annual"):
+        pricing["annual"]["dimensions"] = sorted(
+            pricing["annual"]["dimensions"], key=lambda d: d["key"]
+        )
+    if paid.installments is not None:
+        charges = sorted(schedule_of(paid.installments))
         total = sum((amount for _, amount in charges), Decimal(0))
         pricing["installments"] = {"schedule": charges, "total": total}
     return _by_value(data)
@@ -485,7 +557,7 @@ def check_single_changes(applied: Applied, draw: st.DrawFn, count: int) -> int:
 
 def _assert_named(entry: OfferPlan, path: YamlPath, new: OfferTerms, old: OfferTerms) -> None:
     if path == LIFECYCLE:
-        assert entry.action == "expire"
+        assert entry.action == "expire" or (entry.action, entry.release) == ("update", True)
         return
     assert entry.action != "no-op", f"changing {path} is invisible to the plan"
     if path in IDENTITY:
@@ -564,7 +636,8 @@ def _product(spec: Spec, draw: st.DrawFn) -> bool:
 
 
 def _lifecycle(spec: Spec, _draw: st.DrawFn) -> bool:
-    spec["lifecycle"] = "expired"
+    """A draft is released (``active``); a released offer is ended (``expired``)."""
+    spec["lifecycle"] = "active" if spec.get("lifecycle") == "draft" else "expired"
     return True
 
 
@@ -574,17 +647,63 @@ def _currency(spec: Spec, draw: st.DrawFn) -> bool:
     return True
 
 
+LENGTHS = ("durationMonths", "durationDays", "endsOn")
+
+
 def _term_length(spec: Spec, draw: st.DrawFn) -> bool:
     pricing = spec["pricing"]
     term = pricing.get("contract") or pricing["usage"]
-    current = (term.pop("durationMonths", None), term.pop("endsOn", None))
-    months = st.tuples(st.integers(1, 60), st.none())
-    ends = st.tuples(st.none(), st.dates(spec["expiresOn"] + timedelta(days=1), _years(4)))
-    chosen = draw(months | ends)
-    for name, value in zip(("durationMonths", "endsOn"), chosen, strict=True):
+    current = tuple(term.pop(name, None) for name in LENGTHS)
+    months = st.tuples(st.integers(1, 60), st.none(), st.none())
+    days = st.tuples(st.none(), st.integers(1, 1460), st.none())
+    ends = st.tuples(
+        st.none(), st.none(), st.dates(spec["expiresOn"] + timedelta(days=1), _years(4))
+    )
+    chosen = draw(months | days | ends)
+    for name, value in zip(LENGTHS, chosen, strict=True):
         if value is not None:
             term[name] = value
     return bool(chosen != current)
+
+
+def _usage_rate(spec: Spec, draw: st.DrawFn) -> bool:
+    """A contract's rate for a usage dimension (a contract with consumption)."""
+    rated = spec["pricing"].get("usageDimensions")
+    if not rated:
+        return False
+    dimension = draw(st.sampled_from(rated))
+    current = Decimal(dimension["price"])
+    dimension["price"] = draw(money(3, high=100))
+    return Decimal(dimension["price"]) != current
+
+
+def _annual_field(spec: Spec, draw: st.DrawFn) -> bool:
+    """The annual term's length, or one annual price or quantity."""
+    annual = spec["pricing"].get("annual")
+    if annual is None:
+        return False
+    dimension = draw(st.sampled_from(annual["dimensions"]))
+    field = draw(st.sampled_from(["durationDays", "price" if "price" in dimension else "quantity"]))
+    if field == "durationDays":
+        current = annual["durationDays"]
+        annual["durationDays"] = draw(st.integers(1, 730))
+        return bool(annual["durationDays"] != current)
+    if field == "price":
+        before = Decimal(dimension["price"])
+        dimension["price"] = draw(money(2))
+        return Decimal(dimension["price"]) != before
+    quantity = dimension["quantity"]
+    dimension["quantity"] = draw(st.integers(1, 20))
+    return bool(dimension["quantity"] != quantity)
+
+
+def _support(spec: Spec, draw: st.DrawFn) -> bool:
+    """Another refund policy, or none where there was one (and the other way round)."""
+    current = spec.pop("support", None)
+    value = draw(st.none() | TEXT.filter(bool))
+    if value is not None:
+        spec["support"] = {"refundPolicy": value}
+    return spec.get("support") != current
 
 
 def _starts(spec: Spec, draw: st.DrawFn) -> bool:
@@ -716,6 +835,9 @@ MUTATIONS: list[tuple[YamlPath, Mutation]] = [
     (("spec", "pricing", "installments", "schedule"), _installment),
     (("spec", "pricing", "installments", "plan"), _plan),
     (("spec", "legal"), _legal_terms),
+    (("spec", "pricing", "usageDimensions", "price"), _usage_rate),
+    (("spec", "pricing", "annual"), _annual_field),
+    (("spec", "support"), _support),
 ]
 """Every field of the format, by the path a plan must name (``term``: the contract or usage
 block's length)."""

@@ -18,8 +18,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from offerops.cli import cli
+from reconcile.conftest import EXAMPLE_OFFERS
 
 ENV = {"OFFEROPS_TODAY": "2026-11-23"}
+ALL_SUCCEEDED = {"succeeded": 0, "failed": 0, "interrupted": 0, "notStarted": 0}
 
 
 def run(root: Path, *args: str) -> Result:
@@ -41,13 +43,18 @@ def test_plan_detailed_exitcode_and_saved_plan(embedded_repo: Path, tmp_path: Pa
     saved = tmp_path / "plan.json"
     first = run(embedded_repo, "plan", "--detailed-exitcode", "--out", str(saved))
     assert first.exit_code == 2
-    assert first.output.startswith("Plan: 7 to create, 0 to update")
-    assert json.loads(saved.read_text())["summary"]["create"] == 7
+    assert first.output.startswith(f"Plan: {EXAMPLE_OFFERS} to create, 0 to update")
+    assert json.loads(saved.read_text())["summary"]["create"] == EXAMPLE_OFFERS
     applied = run(embedded_repo, "apply", str(saved))
     assert applied.exit_code == 0, applied.output
-    assert "Applied 7 of 7 offer(s)" in applied.output
+    assert f"Applied {EXAMPLE_OFFERS} of {EXAMPLE_OFFERS} offer(s)" in applied.output
     log = json.loads((embedded_repo / ".offerops" / "apply-log.json").read_text())
-    assert log["summary"] == {"succeeded": 7, "failed": 0, "interrupted": 0, "notStarted": 0}
+    assert log["summary"] == {
+        "succeeded": EXAMPLE_OFFERS,
+        "failed": 0,
+        "interrupted": 0,
+        "notStarted": 0,
+    }
     assert log["interruptedBy"] is None
     assert all(entry["change_set_id"] for entry in log["offers"])
     again = run(embedded_repo, "plan", "--detailed-exitcode")
@@ -58,8 +65,10 @@ def test_plan_detailed_exitcode_and_saved_plan(embedded_repo: Path, tmp_path: Pa
 
 def test_markdown_plan_is_a_pr_comment(embedded_repo: Path) -> None:
     result = run(embedded_repo, "plan", "--format", "markdown")
-    assert result.output.startswith("<!-- offerops-plan -->\n### offerops plan — 7 to create")
-    assert result.output.count("<details>") == 7
+    assert result.output.startswith(
+        f"<!-- offerops-plan -->\n### offerops plan — {EXAMPLE_OFFERS} to create"
+    )
+    assert result.output.count("<details>") == EXAMPLE_OFFERS
     assert "USD 250.00" in result.output
 
 
@@ -190,7 +199,7 @@ def test_killed_apply_converges_on_rerun_without_duplicates(
         assert final.returncode == 0, final.stdout + final.stderr
         plan = offerops(embedded_repo, "plan", "--format", "json")
         document = json.loads(plan.stdout)
-        assert document["summary"]["no-op"] == 7, document["summary"]
+        assert document["summary"]["no-op"] == EXAMPLE_OFFERS, document["summary"]
         assert document["summary"]["unmanaged"] == 0, "a duplicate offer was created"
 
 
@@ -227,7 +236,7 @@ def test_concurrent_apply_processes_do_not_double_create(
         ]
         outputs = [process.communicate(timeout=120)[0].decode() for process in processes]
         plan = json.loads(offerops(embedded_repo, "plan", "--format", "json").stdout)
-    assert plan["summary"]["no-op"] == 7, (plan["summary"], outputs)
+    assert plan["summary"]["no-op"] == EXAMPLE_OFFERS, (plan["summary"], outputs)
     assert plan["summary"]["unmanaged"] == 0
 
 
@@ -237,13 +246,16 @@ def test_an_unwritable_log_does_not_turn_a_successful_apply_into_a_failure(
     (embedded_repo / "taken").write_text("a file, not a directory\n")
     result = run(embedded_repo, "apply", "--yes", "--log", "taken/apply-log.json")
     assert result.exit_code == 0, result.output
-    assert "Applied 7 of 7 offer(s); log: standard error, above" in result.stdout
+    assert (
+        f"Applied {EXAMPLE_OFFERS} of {EXAMPLE_OFFERS} offer(s); log: standard error, above"
+        in result.stdout
+    )
     warning, _, document = result.stderr.partition("here it is:\n")
     assert warning.startswith(
         f"offerops: warning: cannot write the apply log {embedded_repo / 'taken/apply-log.json'}"
     )
     log = json.loads(document)
-    assert log["summary"]["succeeded"] == 7
+    assert log["summary"]["succeeded"] == EXAMPLE_OFFERS
     assert all(entry["change_set_id"] for entry in log["offers"])
 
 
@@ -262,9 +274,14 @@ def test_a_full_state_directory_still_reports_the_apply(
     assert result.exit_code == 0, result.output
     assert "(No space left on device); here it is:" in result.stderr
     log = json.loads(result.stderr.partition("here it is:\n")[2])
-    assert log["summary"] == {"succeeded": 7, "failed": 0, "interrupted": 0, "notStarted": 0}
+    assert log["summary"] == {
+        "succeeded": EXAMPLE_OFFERS,
+        "failed": 0,
+        "interrupted": 0,
+        "notStarted": 0,
+    }
     plan = run(example_repo, "plan", "--format", "json")
-    assert json.loads(plan.stdout)["summary"]["no-op"] == 7
+    assert json.loads(plan.stdout)["summary"]["no-op"] == EXAMPLE_OFFERS
 
 
 def test_status_accepts_root_after_the_command(embedded_repo: Path, tmp_path: Path) -> None:
@@ -273,7 +290,7 @@ def test_status_accepts_root_after_the_command(embedded_repo: Path, tmp_path: Pa
         cli, ["status", "--root", str(embedded_repo), "--format", "json"], env=ENV
     )
     assert result.exit_code == 0, result.output
-    assert len(json.loads(result.output)) == 7
+    assert len(json.loads(result.output)) == EXAMPLE_OFFERS
 
 
 def test_import_refuses_a_bad_request_before_reading_the_marketplace(embedded_repo: Path) -> None:

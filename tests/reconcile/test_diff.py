@@ -138,14 +138,18 @@ def test_new_buyer_on_released_offer_needs_replacement(repo: OfferRepo) -> None:
     assert "UpdateTargeting" in entry.reason
 
 
-def test_expired_actual_cannot_be_reopened(repo: OfferRepo) -> None:
+def test_an_expired_offer_given_a_later_expiry_is_active_again(repo: OfferRepo) -> None:
+    """Issue 13 item 10: the Seller Guide's "Updating the expiration date"."""
     before = desired(repo, CONTRACT_OFFER)
     actual = actual_offer(entity_for(before), key=before.key)
     later = date(2027, 6, 1)
     after = desired(repo, CONTRACT_OFFER.replace("2027-03-31", "2027-09-30"))
     (entry,) = diff([after], [actual], later)
-    assert entry.action == "replace-needed"
-    assert "cannot be reopened" in entry.reason
+    assert (entry.action, entry.change_types) == ("update", ("UpdateAvailability",))
+    assert "expired on 2027-03-31; the later expiresOn makes it active again" in entry.reason
+    assert [(c.field, c.old, c.new) for c in entry.changes] == [
+        ("expires", "2027-03-31", "2027-09-30")
+    ]
 
 
 def test_unclaimed_offers_are_unmanaged_or_pruned(repo: OfferRepo, tmp_path: Path) -> None:
@@ -190,7 +194,7 @@ def test_an_unreadable_offer_can_still_be_expired_or_left_unmanaged(repo: OfferR
     actual = actual_offer(_two_validity_terms(offer), key=offer.key)
     assert actual.expires_on == date(2027, 3, 31)
     (entry,) = diff([offer], [actual], TODAY)
-    assert (entry.action, entry.expire_on) == ("expire", TODAY.isoformat())
+    assert (entry.action, entry.expire_on) == ("expire", "2026-11-22")
     (unclaimed,) = diff([], [actual_offer(_two_validity_terms(offer))], TODAY)
     assert unclaimed.action == "unmanaged"
     assert "offerops cannot read its terms" in unclaimed.reason

@@ -26,6 +26,7 @@ from typing import IO, Any
 import pytest
 
 from offerops.emulator.clock import ManualClock
+from reconcile.conftest import EXAMPLE_OFFERS
 
 ENV = {"OFFEROPS_TODAY": "2026-11-23", "NO_COLOR": "1"}
 PROCESSING_SECONDS = 60.0
@@ -205,7 +206,7 @@ def test_interrupted_apply_records_what_it_started_and_a_rerun_converges(
     assert all(o["change_set_id"] is None for o in log["offers"] if o["status"] == "NOT_STARTED")
     summary = log["summary"]
     assert summary["interrupted"] == len(started)
-    assert summary["interrupted"] + summary["notStarted"] == 7
+    assert summary["interrupted"] + summary["notStarted"] == EXAMPLE_OFFERS
     line = [text for text in stderr.splitlines() if text.startswith("offerops: interrupted")]
     assert line == [
         f"offerops: interrupted ({name}): {len(started)} change set(s) started and not followed to"
@@ -219,5 +220,5 @@ def test_interrupted_apply_records_what_it_started_and_a_rerun_converges(
     assert started <= rejoined, "the rerun started new change sets instead of rejoining"
     assert {o["status"] for o in apply_log(root)["offers"]} == {"SUCCEEDED"}
     document = json.loads(offerops(root, "plan", "--format", "json").stdout)
-    assert document["summary"]["no-op"] == 7, document["summary"]
+    assert document["summary"]["no-op"] == EXAMPLE_OFFERS, document["summary"]
     assert document["summary"]["unmanaged"] == 0, "a duplicate offer was created"

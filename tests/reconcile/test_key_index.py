@@ -24,6 +24,7 @@ from offerops.reconcile.fetch import KeyIndex, key_of, list_offer_summaries
 from offerops.reconcile.plan import Plan
 from offerops.reconcile.retry import RetryPolicy
 from offerops.reconcile.session import Session, open_session
+from reconcile.conftest import EXAMPLE_OFFERS
 from support import TODAY
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -35,12 +36,16 @@ PENDING = "umbrella-quarterly-2027"
 CHANGED = "acme-analytics-2027"
 
 
+WAITING = "acme-analytics-2027-upgrade.yaml"
+"""Waits for an agreement (``conftest.WAITING_EXAMPLE``): not part of these tests."""
+
+
 def copy_example(parent: Path) -> Path:
     """The project's example repository (config, offers, legal) under ``parent``."""
     root = parent / "repo"
     root.mkdir()
     shutil.copy(PROJECT / "offerops.yaml", root / "offerops.yaml")
-    shutil.copytree(PROJECT / "offers", root / "offers")
+    shutil.copytree(PROJECT / "offers", root / "offers", ignore=shutil.ignore_patterns(WAITING))
     shutil.copytree(PROJECT / "legal", root / "legal")
     return root
 
@@ -148,7 +153,7 @@ def test_a_malformed_index_is_a_cold_cache(
     index_path(embedded_repo).write_text(content)
     session = session_for(embedded_repo)
     assert {e.action for e in session.plan().entries} == {"no-op"}
-    assert session.client.calls["list_tags_for_resource"] == 7
+    assert session.client.calls["list_tags_for_resource"] == EXAMPLE_OFFERS
     assert sorted(read_index(embedded_repo).values()) == sorted(
         p.stem for p in (embedded_repo / "offers").glob("*.yaml")
     )
@@ -256,7 +261,8 @@ def test_apply_guard_lets_a_free_key_through(embedded_repo: Path, session_for: O
     index = KeyIndex(None)
     results = apply_entries([create], desired, session.client, session.retry, index, FAST)
     assert [r.status for r in results] == ["SUCCEEDED"]
-    assert session.client.calls["list_tags_for_resource"] == 6  # every offer, read once
+    # every offer but the pending one, read once
+    assert session.client.calls["list_tags_for_resource"] == EXAMPLE_OFFERS - 1
     assert index.keys[str(results[0].offer_id)] == PENDING
 
 
@@ -275,7 +281,7 @@ def test_an_index_path_that_is_a_directory_is_a_cold_cache_and_a_warning(
     assert warnings.count("warning: cannot write the key index") == 1
     again = session_for(embedded_repo)
     assert {e.action for e in again.plan().entries} == {"no-op"}
-    assert again.client.calls["list_tags_for_resource"] == 7
+    assert again.client.calls["list_tags_for_resource"] == EXAMPLE_OFFERS
 
 
 def test_a_full_disk_never_fails_an_apply(
@@ -417,7 +423,7 @@ def test_any_corrupt_index_plans_like_a_fresh_one_and_never_duplicates(
             counts = tag_counts(session)
         finally:
             session.close()
-    assert len(counts) == 7
+    assert len(counts) == EXAMPLE_OFFERS
     assert set(counts.values()) == {1}
 
 

@@ -31,6 +31,7 @@ from offerops.reconcile.apply import ApplyOptions
 from offerops.reconcile.fetch import CATALOG, KEY_TAG
 from offerops.reconcile.plan import Plan, load_plan, make_plan, save_plan
 from offerops.reconcile.render import RENDERERS, render_json
+from offerops.reconcile.replacements import agreement_lookup, gather
 from offerops.reconcile.retry import RetryPolicy
 from offerops.reconcile.session import Session, open_session
 from reconcile.conftest import copy_example
@@ -156,7 +157,7 @@ def _fixed_ids(actual: list[ActualOffer]) -> list[ActualOffer]:
 
 @pytest.fixture(scope="module")
 def golden_plan(tmp_path_factory: pytest.TempPathFactory) -> Plan:
-    root = copy_example(tmp_path_factory.mktemp("golden"))
+    root = copy_example(tmp_path_factory.mktemp("golden"), waiting=True)
     first = _session(root)
     try:
         first.apply(first.plan(), FAST)
@@ -166,10 +167,12 @@ def golden_plan(tmp_path_factory: pytest.TempPathFactory) -> Plan:
     _change_git(root)
     session = _session(root)
     try:
-        desired, actual = session.desired(), session.actual()
+        desired, actual = session.desired(), _fixed_ids(session.actual())
+        lookup = agreement_lookup(session.agreements, session.retry)
+        agreements = gather(desired, actual, TODAY, False, lookup)
     finally:
         session.close()
-    plan = make_plan(desired, _fixed_ids(actual), TODAY, session.label)
+    plan = make_plan(desired, actual, TODAY, session.label, agreements=agreements)
     return replace(plan, created_at=CREATED_AT)
 
 
@@ -178,12 +181,16 @@ def test_the_golden_plan_has_every_action(golden_plan: Plan) -> None:
     assert actions == {
         ("acme-analytics-2027", "no-op"),
         ("acme-analytics-2028", "create"),
+        ("acme-analytics-2027-upgrade", "waiting"),
         ("acme-draft-2027", "update"),
         ("acme-installments-2027", "no-op"),
         ("globex-tiers-2027", "update"),
+        ("hooli-analytics-2027", "no-op"),
         ("hooli-reseller-2027", "unmanaged"),
+        ("hooli-vision-annual-2027", "no-op"),
         ("initech-payg-2027", "expire"),
         ("initech-vision-2027", "replace-needed"),
+        ("umbrella-consumption-2027", "no-op"),
         ("umbrella-quarterly-2027", "no-op"),
         (None, "unmanaged"),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from offerops.reconcile.apply import ApplyOptions
 from offerops.reconcile.plan import Plan, StalePlanError, load_plan, save_plan
 from offerops.reconcile.retry import RetryPolicy
 from offerops.reconcile.session import Session, open_session
-from reconcile.conftest import copy_example, served_example
+from reconcile.conftest import EXAMPLE_OFFERS, copy_example, served_example
 from support import TODAY
 
 OpenSession = Callable[[Path], Session]
@@ -59,7 +60,7 @@ def test_first_plan_creates_every_example_offer(
 ) -> None:
     plan = session_for(example_repo).plan()
     assert set(actions(plan).values()) == {"create"}
-    assert len(plan.entries) == 7
+    assert len(plan.entries) == EXAMPLE_OFFERS
     create = plan.entries[0]
     assert create.change_types[0] == "UpdateInformation"
     assert create.change_types[-1] == "UpdateAvailability"
@@ -143,7 +144,7 @@ def test_lifecycle_expired_expires_the_offer(example_repo: Path, session_for: Op
     plan = session.plan()
     entry = next(e for e in plan.entries if e.key == "initech-payg-2027")
     assert entry.action == "expire"
-    assert entry.expire_on == TODAY.isoformat()
+    assert entry.expire_on == (TODAY - timedelta(days=1)).isoformat()
     session.apply(plan, FAST)
     assert actions(session_for(example_repo).plan())["initech-payg-2027"] == "no-op"
 
@@ -181,7 +182,7 @@ def test_saved_plan_is_applied_when_current(
     session = session_for(example_repo)
     results = session.apply(session.plan(), FAST, saved=load_plan(saved_path))
     assert {r.status for r in results} == {"SUCCEEDED"}
-    assert len(results) == 7
+    assert len(results) == EXAMPLE_OFFERS
 
 
 def test_drift_made_by_hand_is_planned_back(example_repo: Path, session_for: OpenSession) -> None:
@@ -218,7 +219,7 @@ def test_rerun_after_a_lost_apply_never_duplicates(
     replan = second.plan()
     assert set(actions(replan).values()) == {"no-op"}
     offers = second.actual()
-    assert len(offers) == 7
+    assert len(offers) == EXAMPLE_OFFERS
     assert sorted(o.key for o in offers if o.key) == sorted(e.key for e in plan.entries if e.key)
 
 
@@ -230,7 +231,7 @@ def test_two_applies_of_the_same_plan_do_not_double_create(
     one.apply(plan_one, FAST)
     results = two.apply(plan_two, FAST)
     assert {r.status for r in results} == {"SUCCEEDED"}
-    assert len(session_for(example_repo).actual()) == 7
+    assert len(session_for(example_repo).actual()) == EXAMPLE_OFFERS
 
 
 def test_removing_a_description_removes_it_on_the_marketplace(
@@ -290,7 +291,8 @@ def test_on_a_slow_server_with_quotas_apply_retries_busy_offers_and_throttling(
         final = again.plan()
         again.close()
     print(
-        f"first apply of 7 offers: {first_seconds:.1f} s, retries {first_policy.retries}; "
+        f"first apply of {EXAMPLE_OFFERS} offers: {first_seconds:.1f} s, "
+        f"retries {first_policy.retries}; "
         f"second apply: retries {retries}"
     )
     assert [r.status for r in results] == ["SUCCEEDED"]

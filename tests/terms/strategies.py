@@ -9,6 +9,7 @@ stores it: Update* fields at the top level, targeting and availability as ``Rule
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -36,7 +37,7 @@ from offerops.terms.pricing import (
     Pricing,
     PricingTerm,
     UsageBasedPricingTerm,
-    pricing_model,
+    model_of,
     term_type,
 )
 from offerops.terms.renewal_term import RenewalTerm
@@ -200,7 +201,27 @@ def pricing(draw: st.DrawFn) -> Pricing:
     ]
     chosen = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=3))
     terms = {term_type(term): term for term in (draw(strategy) for strategy in chosen)}
-    return Pricing(pricing_model(set(terms)), tuple(terms.values()))
+    return Pricing(model_of(list(terms.values())), tuple(terms.values()))
+
+
+def _with_implied_validity(terms: OfferTerms) -> OfferTerms:
+    """Terms as an entity reads back: a contract without a ValidityTerm whose one
+    ConfigurableUpfront rate card (and no FixedUpfront term) carries the duration has that
+    ValidityTerm (AWS's contract samples send none; terms/validity.py)."""
+    pricing = terms.pricing
+    if terms.validity is not None or pricing is None or pricing.model != "Contract":
+        return terms
+    if any(isinstance(term, FixedUpfrontPricingTerm) for term in pricing.terms):
+        return terms
+    cards = [
+        card
+        for term in pricing.terms
+        if isinstance(term, ConfigurableUpfrontPricingTerm)
+        for card in term.rate_cards
+    ]
+    if len(cards) != 1:
+        return terms
+    return replace(terms, validity=ValidityTerm(duration=cards[0].duration))
 
 
 offer_terms = st.builds(
@@ -215,7 +236,7 @@ offer_terms = st.builds(
     renewal_term=st.none() | renewal_term,
     markup=st.none() | markup,
     availability=st.none() | availability,
-)
+).map(_with_implied_validity)
 
 
 # --- entities ------------------------------------------------------------------------------------
@@ -279,8 +300,11 @@ def _term(draw: st.DrawFn, *, with_start: bool) -> dict[str, Any]:
         term["starts"] = start
     elif with_start and draw(st.booleans()):
         term["starts"] = "on-acceptance"
-    if draw(st.booleans()):
+    length = draw(st.sampled_from(["months", "days", "ends"]))
+    if length == "months":
         term["durationMonths"] = draw(st.integers(1, 60))
+    elif length == "days":
+        term["durationDays"] = draw(st.integers(1, 1095))
     else:
         first = start or date(2027, 1, 1)
         term["endsOn"] = draw(st.dates(first.replace(year=first.year + 1), date(2032, 12, 31)))
@@ -290,12 +314,26 @@ def _term(draw: st.DrawFn, *, with_start: bool) -> dict[str, Any]:
 @st.composite
 def _usage(draw: st.DrawFn) -> dict[str, Any]:
     names = draw(_unique_keys())
-    return {
+    pricing = {
         "model": "usage",
         "currency": draw(st.sampled_from(CURRENCIES)),
         "usage": draw(_term(with_start=False)),
         "dimensions": [{"key": name, "price": draw(_money_text(3, high=100))} for name in names],
     }
+    if draw(st.booleans()):
+        return pricing
+    installments = draw(st.booleans())
+    annual: list[dict[str, Any]] = []
+    for name in draw(st.lists(st.sampled_from(names), min_size=1, unique=True)):
+        if installments:
+            annual.append({"key": name, "quantity": draw(st.integers(1, 50))})
+        else:
+            annual.append({"key": name, "price": draw(_money_text(2))})
+    pricing["annual"] = {"durationDays": draw(st.integers(1, 1095)), "dimensions": annual}
+    if installments:
+        pricing["payment"] = "installments"
+        pricing["installments"] = draw(_installments())
+    return pricing
 
 
 @st.composite
@@ -349,6 +387,11 @@ def _contract(draw: st.DrawFn) -> dict[str, Any]:
     }
     if installments:
         pricing["installments"] = draw(_installments())
+    if draw(st.booleans()):
+        rated = draw(_unique_keys(max_size=3))
+        pricing["usageDimensions"] = [
+            {"key": f"u{name}", "price": draw(_money_text(3, high=100))} for name in rated
+        ]
     return pricing
 
 
@@ -372,6 +415,8 @@ def offer_files(draw: st.DrawFn) -> OfferFile:
     if draw(st.booleans()):
         spec["description"] = draw(words)
     if draw(st.booleans()):
+        spec["support"] = {"refundPolicy": draw(words)}
+    if draw(st.booleans()):
         channel: dict[str, Any] = {"resaleAuthorization": "resaleauthz-1a2b3c4d5e6f7"}
         if draw(st.booleans()):
             channel["markupPercentage"] = draw(_money_text(2, high=100))
@@ -390,5 +435,7 @@ def _legal(draw: st.DrawFn) -> dict[str, Any]:
     terms = draw(st.sampled_from(["standard-eula", "scmp", "custom"]))
     if terms != "custom":
         return {"terms": terms}
+    if draw(st.booleans()):
+        return {"terms": terms, "url": draw(keys.map(lambda name: f"https://example.com/{name}"))}
     documents = draw(st.lists(st.sampled_from(LEGAL_FILES), min_size=1, max_size=3, unique=True))
     return {"terms": terms, "documents": documents}

@@ -106,16 +106,60 @@ def test_unknown_terms_are_kept_shown_and_refused_by_import() -> None:
         offer_yaml(terms, identity, config, lambda url: None)
 
 
-def test_support_terms_are_read_and_refused_by_import() -> None:
+def test_support_terms_are_read_compared_and_shown() -> None:
     support = {"Type": "SupportTerm", "RefundPolicy": "No refunds after 30 days"}
     terms = offer.from_entity(_entity(support))
     assert offer.fields(terms)["refund policy"] == "No refunds after 30 days"
     assert offer.differing(offer.OfferTerms(information=Information("An offer")), terms) == (
         "UpdateSupportTerms",
     )
-    identity = OfferIdentity("x", "offer-abc", "prod-4x7yvqjzt5abc")
-    with pytest.raises(NotExpressible, match="support term"):
-        offer_yaml(terms, identity, load_config(), lambda url: None)
+    assert offer.field_path(terms, "refund policy") == ("spec", "support")
+
+
+def test_a_contract_without_validity_term_lasts_as_its_rate_card_says() -> None:
+    """AWS's contract samples send no ValidityTerm: the Selector is the duration."""
+    card = {
+        "Selector": {"Type": "Duration", "Value": "P12M"},
+        "RateCard": [{"DimensionKey": "users", "Price": "150"}],
+        "Constraints": {
+            "MultipleDimensionSelection": "Allowed",
+            "QuantityConfiguration": "Allowed",
+        },
+    }
+    upfront = {"Type": "ConfigurableUpfrontPricingTerm", "CurrencyCode": "USD", "RateCards": [card]}
+    rates = {
+        "Type": "UsageBasedPricingTerm",
+        "CurrencyCode": "USD",
+        "RateCards": [{"RateCard": [{"DimensionKey": "USER", "Price": "0.15"}]}],
+    }
+    terms = offer.from_entity(_entity(upfront, rates))
+    assert terms.pricing is not None and terms.pricing.model == "Contract"
+    assert terms.validity == ValidityTerm(duration=Duration(months=12))
+
+
+def test_hourly_annual_reads_as_usage_and_keeps_its_own_validity() -> None:
+    """The same metered dimension in both terms is hourly plus annual (PricingModel Usage)."""
+    card = {
+        "Selector": {"Type": "Duration", "Value": "P365D"},
+        "RateCard": [{"DimensionKey": "m5.large", "Price": "220.00"}],
+        "Constraints": {
+            "MultipleDimensionSelection": "Allowed",
+            "QuantityConfiguration": "Allowed",
+        },
+    }
+    upfront = {"Type": "ConfigurableUpfrontPricingTerm", "CurrencyCode": "USD", "RateCards": [card]}
+    rates = {
+        "Type": "UsageBasedPricingTerm",
+        "CurrencyCode": "USD",
+        "RateCards": [{"RateCard": [{"DimensionKey": "m5.large", "Price": "0.17"}]}],
+    }
+    terms = offer.from_entity(_entity(upfront, rates))
+    assert terms.pricing is not None and terms.pricing.model == "Usage"
+    assert terms.validity is None
+    fields = offer.fields(terms)
+    assert fields["annual price m5.large"] == "220.00"
+    assert fields["annual duration"] == "P365D"
+    assert offer.field_path(terms, "annual price m5.large") == ("spec", "pricing", "annual")
 
 
 def test_details_for_clears_terms_and_refuses_to_clear_the_rest() -> None:

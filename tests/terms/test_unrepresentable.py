@@ -25,6 +25,7 @@ from offerops.terms.from_offer import (
     unrepresentable,
 )
 from offerops.terms.offer import OfferTerms
+from offerops.terms.payment_schedule import PaymentScheduleTerm
 from offerops.terms.pricing import (
     ConfigurableRateCard,
     ConfigurableUpfrontPricingTerm,
@@ -33,9 +34,9 @@ from offerops.terms.pricing import (
     Pricing,
     PricingTerm,
     UsageBasedPricingTerm,
-    pricing_model,
-    term_type,
+    model_of,
 )
+from offerops.terms.pricing.rates import DimensionPrice
 from offerops.terms.targeting import Targeting
 from offerops.terms.to_offer import NotExpressible, OfferIdentity, offer_yaml
 from offerops.terms.validity import ValidityTerm
@@ -147,26 +148,70 @@ def test_a_reviewer_sees_every_difference_between_two_offers(
 def importable_terms(draw: st.DrawFn) -> OfferTerms:
     """Terms close to what offerops writes, so that most can be imported (the rest refused)."""
     start = draw(st.none() | strategies.days)
-    if draw(st.booleans()):
+    length = draw(st.sampled_from(["months", "days", "ends"]))
+    if length == "months":
         months = draw(st.integers(1, 60))
         validity = ValidityTerm(duration=Duration(months=months), start_date=start)
+    elif length == "days":
+        days = draw(st.integers(1, 1095))
+        validity = ValidityTerm(duration=Duration(days=days), start_date=start)
     else:
         validity = ValidityTerm(end_date=draw(strategies.days), start_date=start)
-    kind = draw(st.sampled_from(["usage", "configurable", "fixed", "installments", "any"]))
+    kinds = ["usage", "configurable", "fixed", "installments", "any", "annual", "consumption"]
+    kind = draw(st.sampled_from(kinds))
     schedule = draw(strategies.payment_schedule) if kind == "installments" else None
-    term = draw(_pricing_term(kind, validity))
-    if isinstance(term, UsageBasedPricingTerm):
+    terms = (draw(_pricing_term("configurable" if kind == "consumption" else kind, validity)),)
+    if kind == "annual":
+        terms, schedule = draw(_hourly_annual())
+    elif kind == "consumption":
+        terms += (draw(_consumption(terms[0])),)
+    if isinstance(terms[0], UsageBasedPricingTerm):
         validity = replace(validity, start_date=None)
-    model = pricing_model({term_type(term)})
     return OfferTerms(
         information=draw(strategies.information.filter(lambda info: info.name is not None)),
         targeting=Targeting(tuple(draw(st.lists(strategies.accounts, min_size=1, max_size=3)))),
-        pricing=Pricing(model, (term,)),
+        pricing=Pricing(model_of(list(terms)), terms),
         validity=validity,
         payment_schedule=schedule,
-        legal=draw(st.sampled_from([STANDARD_EULA_VERSION, SCMP_VERSION]).map(legal.standard)),
+        legal=draw(_legal_term()),
+        support=draw(st.none() | strategies.support),
         availability=draw(strategies.availability),
     )
+
+
+def _consumption(contract: PricingTerm) -> st.SearchStrategy[UsageBasedPricingTerm]:
+    """Usage rates next to a contract: metered dimensions, so other keys, same currency."""
+    currency = contract.currency if isinstance(contract, ConfigurableUpfrontPricingTerm) else "USD"
+    return strategies.usage_term.map(
+        lambda term: UsageBasedPricingTerm(
+            currency, tuple(replace(item, key=f"u{item.key}") for item in term.rates)
+        )
+    )
+
+
+def _legal_term() -> st.SearchStrategy[legal.LegalTerm]:
+    standard = st.sampled_from([STANDARD_EULA_VERSION, SCMP_VERSION]).map(legal.standard)
+    published = strategies.keys.map(lambda name: legal.custom(f"https://example.com/{name}.pdf"))
+    return standard | published
+
+
+@st.composite
+def _hourly_annual(
+    draw: st.DrawFn,
+) -> tuple[tuple[PricingTerm, ...], PaymentScheduleTerm | None]:
+    """Hourly rates and annual prices of the same dimensions (Configurable, or Fixed at 0.00
+    with a Duration and a schedule)."""
+    hourly = draw(strategies.usage_term)
+    keys = [item.key for item in hourly.rates]
+    duration = Duration(days=draw(st.integers(1, 1095)))
+    if draw(st.booleans()):
+        prices = tuple(DimensionPrice(key, draw(strategies.money())) for key in keys)
+        card = ConfigurableRateCard(duration, prices, "Allowed", "Allowed")
+        return (hourly, ConfigurableUpfrontPricingTerm(hourly.currency, (card,))), None
+    grants = tuple(Grant(key, draw(st.integers(1, 50))) for key in keys)
+    fixed = FixedUpfrontPricingTerm(hourly.currency, Decimal(0), grants, duration)
+    schedule = draw(strategies.payment_schedule)
+    return (hourly, fixed), replace(schedule, currency=hourly.currency)
 
 
 def _pricing_term(kind: str, validity: ValidityTerm) -> st.SearchStrategy[PricingTerm]:
@@ -208,9 +253,11 @@ def _pricing_term(kind: str, validity: ValidityTerm) -> st.SearchStrategy[Pricin
 
 def _contract(validity: ValidityTerm) -> ContractTerm:
     months = validity.duration.whole_months if validity.duration else None
+    days = validity.duration.whole_days if validity.duration else None
     return ContractTerm(
         starts=validity.start_date or "on-acceptance",
         durationMonths=months,
+        durationDays=days,
         endsOn=validity.end_date,
     )
 

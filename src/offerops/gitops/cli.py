@@ -71,12 +71,34 @@ def new_command(
 @click.command("clone")
 @click.argument("key")
 @click.argument("new_key")
-def clone_command(key: str, new_key: str) -> None:
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Also set `lifecycle: expired` in KEY: the copy replaces it (what a replace-needed "
+    "plan asks for).",
+)
+@click.option(
+    "--agreement",
+    metavar="AGREEMENT_ID",
+    help="With --replace: the copy replaces this agreement (`replaces: {agreement: ...}`), "
+    "as the plan names it.",
+)
+def clone_command(key: str, new_key: str, replace: bool, agreement: str | None) -> None:
     """Copy the offer KEY to NEW_KEY (new file, id removed), like the console's "clone offer".
 
-    Use it for a replacement offer: clone, edit the copy, and set `lifecycle: expired` in the
-    original.
+    Use it for a replacement offer: `--replace` also ends KEY (`lifecycle: expired`), and
+    `--agreement` makes the copy replace the buyer's current agreement; edit the copy, then
+    open a pull request.
     """
+    if agreement is not None and not replace:
+        raise click.UsageError("--agreement needs --replace")
+    if replace:
+        from offerops.gitops.replacing import clone_replacing
+
+        target, old = clone_replacing(_root(), key, new_key, agreement)
+        click.echo(f"wrote {target} and set lifecycle: expired in {old}")
+        click.echo(f"edit {target.name}'s terms, then open a pull request")
+        return
     from offerops.gitops.scaffold import clone_offer
 
     target = clone_offer(_root(), key, new_key)

@@ -69,6 +69,23 @@ def open_view(root: Path, ref: str) -> Iterator[GitView]:
         repo.close()
 
 
+def work_tree_prefix(root: Path) -> str:
+    """The offers repository's path inside its git work tree: ``""`` at the top, else ``a/b/``.
+
+    Annotations and code scanning resolve paths against the git root, while findings are
+    relative to the directory of offerops.yaml, which may be a subdirectory (the action's
+    ``working-directory``). Found by walking up to the nearest ``.git`` (a directory, or the
+    file a worktree or submodule has), so plain ``offerops lint`` needs no git executable.
+    Outside any work tree the prefix is ``""``.
+    """
+    root = root.resolve()
+    for directory in (root, *root.parents):
+        if (directory / ".git").exists():
+            inside = root.relative_to(directory).as_posix()
+            return "" if inside == "." else f"{inside}/"
+    return ""
+
+
 def _no_git() -> UsageError:
     return UsageError(
         "git is not installed (no git executable on PATH); --changed-since compares with git "

@@ -8,24 +8,33 @@ new offer, never the adopted one). Templates are package data in ``gitops/templa
 
 from __future__ import annotations
 
+import json
+import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 
-from offerops import __version__
 from offerops.errors import UsageError
 from offerops.fileio import atomic_write_text
 from offerops.model.limits import ACCOUNT_ID_PATTERN, KEY_PATTERN
 from offerops.repo import CONFIG_NAME, OFFERS_DIR, discover_offers
 
-DEFAULT_ACTION = f"offerops/offerops@v{__version__}"
-"""The composite action workflows use: ``owner/name@ref`` of the offerops repository."""
+ACTION_ENV = "OFFEROPS_ACTION"
+"""Where offerops lives on GitHub (``owner/name@ref``), when ``--action`` is not given."""
+DEFAULT_ACTION: str | None = None
+"""No built-in default: offerops has no published repository yet, and a guessed
+``owner/name@ref`` would give every new repository workflows and hooks that fail on first use.
+:func:`default_action` finds a real one, or ``offerops new`` asks for ``--action``."""
 EXAMPLE_KEY = "example-offer"
 DEFAULT_SELLER_ACCOUNT = "111122223333"
 
 _ACTION = re.compile(r"^(?P<repo>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)@(?P<rev>[A-Za-z0-9_./-]+)$")
+_GITHUB_URL = re.compile(
+    r"^(?:git\+)?https://github\.com/(?P<repo>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(?:\.git)?/?$"
+)
 _KEY_LINE = re.compile(r"^key:[ \t]*(?P<quote>[\"']?)(?P<key>[^\"'#\s]+)(?P=quote)(?P<rest>.*)$")
 _ID_LINE = re.compile(r"^id:[ \t]*\S")
 _EXPIRED_LINE = re.compile(r"^[ \t]+lifecycle:[ \t]*[\"']?expired[\"']?[ \t]*(#.*)?$")
@@ -60,10 +69,52 @@ def render_workflow(name: str, action: str) -> str:
     return template(name).replace("__OFFEROPS_ACTION__", action)
 
 
+def default_action(environ: Mapping[str, str] = os.environ) -> str | None:
+    """The offerops repository new workflows and hooks use: ``$OFFEROPS_ACTION``, else the
+    GitHub repository and commit pip installed offerops from; None when neither is known."""
+    configured = environ.get(ACTION_ENV, "").strip()
+    return configured or installed_from()
+
+
+def installed_from() -> str | None:
+    """``owner/name@commit`` when offerops was installed from a GitHub git URL
+    (``pip install git+https://github.com/owner/offerops@v0.1.0``), from PEP 610's
+    ``direct_url.json``; None for any other installation."""
+    try:
+        text = metadata.distribution("offerops").read_text("direct_url.json")
+        data = json.loads(text or "{}")
+    except (metadata.PackageNotFoundError, ValueError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("vcs_info"), dict):
+        return None
+    vcs = data["vcs_info"]
+    match = _GITHUB_URL.match(str(data.get("url", "")))
+    commit = vcs.get("commit_id")
+    if vcs.get("vcs") != "git" or match is None or not isinstance(commit, str):
+        return None
+    return f"{match.group('repo')}@{commit}"
+
+
+def _resolve_action(action: str | None) -> re.Match[str]:
+    """``action`` (or the default) split into repository and ref; UsageError when unknown."""
+    chosen = action or default_action()
+    if chosen is None:
+        raise UsageError(
+            "offerops does not know which GitHub repository the new workflows and pre-commit "
+            "hook should use (offerops has no published repository yet)",
+            hint=f"pass --action OWNER/offerops@REF (your copy of offerops on GitHub, a tag or "
+            f"commit), or set {ACTION_ENV}",
+        )
+    match = _ACTION.match(chosen)
+    if match is None:
+        raise UsageError(f'--action must look like "owner/offerops@v1.2.3", got "{chosen}"')
+    return match
+
+
 def new_repository(
     target: Path,
     *,
-    action: str = DEFAULT_ACTION,
+    action: str | None = DEFAULT_ACTION,
     seller_account: str = DEFAULT_SELLER_ACCOUNT,
     today: date | None = None,
     init_git: bool = True,
@@ -72,22 +123,22 @@ def new_repository(
 
     Writes offerops.yaml, one example offer (lint-clean as of ``today``), the pull-request and
     apply workflows, CODEOWNERS, a pre-commit config, .gitignore and the JSON Schemas, and runs
-    ``git init`` when ``target`` is not inside a git work tree yet.
+    ``git init`` when ``target`` is not inside a git work tree yet. Workflows use the action
+    ``action`` (``owner/name@ref``, default :func:`default_action`) and the pre-commit hook
+    comes from the same repository and ref, so both work as written.
     """
-    match = _ACTION.match(action)
-    if match is None:
-        raise UsageError(f'--action must look like "owner/offerops@v1.2.3", got "{action}"')
-    if not re.match(ACCOUNT_ID_PATTERN, seller_account):
-        raise UsageError(f'--seller-account must be 12 digits, got "{seller_account}"')
     existing = [spec.target for spec in SCAFFOLD if (target / spec.target).exists()]
     if existing:
         raise UsageError(
             f"{target} already has {', '.join(existing)}; refusing to overwrite",
             hint="run offerops new in an empty directory",
         )
+    if not re.match(ACCOUNT_ID_PATTERN, seller_account):
+        raise UsageError(f'--seller-account must be 12 digits, got "{seller_account}"')
+    match = _resolve_action(action)
     expires = (today or date.today()) + timedelta(days=90)
     values = {
-        "__OFFEROPS_ACTION__": action,
+        "__OFFEROPS_ACTION__": match.group(0),
         "__SELLER_ACCOUNT__": seller_account,
         "__KEY__": EXAMPLE_KEY,
         "__EXPIRES_ON__": expires.isoformat(),

@@ -8,25 +8,40 @@ rewrites the message into what the seller should do.
 from __future__ import annotations
 
 import difflib
-import json
 import types
 import typing
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticCustomError
 
+from offerops.model.common import describe, parse_date
 from offerops.source.document import Anchor, DataPath, Document
 
 _UNION_FIELDS: frozenset[DataPath] = frozenset({("spec", "pricing")})
 """Paths of discriminated unions: pydantic adds the tag to ``loc`` right after them."""
 
-_CUSTOM_KINDS = frozenset({"account_not_quoted", "buyer_format", "date_with_time", "starts_format"})
+_CUSTOM_KINDS = frozenset(
+    {"account_not_quoted", "buyer_format", "date_format", "date_with_time", "number_type"}
+)
 """Error kinds whose message is already written for sellers."""
+
+_EXPECTED_BY_TYPE = {
+    "int_type": "a whole number",
+    "bool_type": "true or false",
+    "string_type": "text",
+    "list_type": "a list",
+    "dict_type": "a mapping of keys to values",
+    "model_type": "a mapping of fields",
+    "model_attributes_type": "a mapping of fields",
+}
+"""Strict type errors (the models convert no types) in words: what the field takes."""
 
 _RULE_BY_TYPE = {
     "extra_forbidden": "OFR101",
     "missing": "OFR102",
+    "union_tag_not_found": "OFR102",
     "money_not_quoted": "OFR104",
     "money_format": "OFR104",
     "money_type": "OFR104",
@@ -62,6 +77,8 @@ def _problem(
 ) -> StructureProblem:
     path, at_key = _data_path(tuple(detail["loc"]))
     kind: str = detail["type"]
+    if kind in _UNION_TAG_KINDS:
+        path = (*path, _discriminator(detail))
     field = _label(path)
     rule = _rule_for(kind, path)
     message = _message(kind, field, path, detail, model)
@@ -105,8 +122,13 @@ def _message(
     if kind == "extra_forbidden":
         name = str(path[-1])
         return f'unknown field "{name}"{where}; {_suggest(name, path[:-1], model)}'
-    if kind in ("union_tag_invalid", "union_tag_not_found"):
-        return f'"{field}" needs "model: usage" or "model: contract"'
+    if kind in _UNION_TAG_KINDS:
+        return _union_tag_message(kind, path, detail)
+    expected = _expected(kind, detail)
+    if expected is not None:
+        return f"{field} must be {expected}, got {_show(value)}{_unquote(kind, value)}"
+    if kind == "starts_format":
+        return f"{field} {_starts_message(value)}"
     hint = _HINTS.get(tuple(e for e in path if isinstance(e, str)))
     if kind == "string_pattern_mismatch" and hint:
         return f"{field} {hint}, got {_show(value)}"
@@ -118,6 +140,55 @@ def _message(
     text = text.replace("Input should be", "must be").replace("Value error, ", "")
     text = text[0].lower() + text[1:] if text else text
     return f"{field} {text}, got {_show(value)}"
+
+
+_UNION_TAG_KINDS = frozenset({"union_tag_invalid", "union_tag_not_found"})
+
+
+def _expected(kind: str, detail: dict[str, Any]) -> str | None:
+    """What a strict type error's field takes, in words; None for other errors."""
+    if kind == "is_instance_of" and detail.get("ctx", {}).get("class") == "Decimal":
+        return "a number"
+    return _EXPECTED_BY_TYPE.get(kind)
+
+
+def _discriminator(detail: dict[str, Any]) -> str:
+    """The field that picks a union member (``model`` of ``pricing``)."""
+    return str(detail.get("ctx", {}).get("discriminator", "model")).strip("'")
+
+
+def _union_tag_message(kind: str, path: DataPath, detail: dict[str, Any]) -> str:
+    """``model: contracts`` names what it may be and echoes what it is; a missing ``model`` says
+    what to add. ``path`` already ends with the discriminator."""
+    name = str(path[-1])
+    expected = str(detail.get("ctx", {}).get("expected_tags", "'usage', 'contract'"))
+    tags = [tag.strip().strip("'") for tag in expected.split(",")]
+    if kind == "union_tag_not_found":
+        add = " or ".join(f'"{name}: {tag}"' for tag in tags)
+        return f'missing required field "{name}"{_where(path[:-1])}; add {add}'
+    given = detail["input"].get(name) if isinstance(detail["input"], dict) else None
+    return f"{name} must be {' or '.join(tags)}, got {_show(given)}"
+
+
+def _unquote(kind: str, value: Any) -> str:
+    """A number or boolean written in quotes is text in YAML: say so, it is easy to miss."""
+    if not isinstance(value, str):
+        return ""
+    if kind == "int_type" and value.strip().lstrip("+-").isdigit():
+        return "; remove the quotes"
+    if kind == "bool_type" and value.strip().lower() in ("true", "false"):
+        return "; remove the quotes"
+    return ""
+
+
+def _starts_message(value: Any) -> str:
+    """``starts`` is ``on-acceptance`` or a date: a date-like value gets the date's message."""
+    if isinstance(value, str) and value[:1].isdigit():
+        try:
+            parse_date(value)
+        except PydanticCustomError as error:
+            return error.message()
+    return f'must be "on-acceptance" or a date written YYYY-MM-DD, got {_show(value)}'
 
 
 _HINTS = {
@@ -143,12 +214,9 @@ def _where(parent: DataPath) -> str:
 
 
 def _show(value: Any, limit: int = 60) -> str:
-    """A value for a one-line message: JSON-quoted (so newlines show as \\n), truncated."""
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    text = json.dumps(value, ensure_ascii=False) if isinstance(value, str) else repr(value)
+    """A value for a one-line message, as the seller wrote it (``the boolean true``, ``"36"``),
+    truncated."""
+    text = describe(value)
     return text if len(text) <= limit else text[: limit - 4] + '..."'
 
 

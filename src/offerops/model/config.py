@@ -12,6 +12,7 @@ from offerops.model.limits import (
     API_MAX_BUYERS_PER_OFFER,
     DEFAULT_MAX_BUYERS_PER_OFFER,
     DEFAULT_MAX_CONTRACT_MONTHS,
+    DEFAULT_MAX_USAGE_DAYS,
     DIMENSION_KEY_PATTERN,
     PRODUCT_ID_PATTERN,
     RESALE_AUTHORIZATION_ID_PATTERN,
@@ -34,6 +35,10 @@ def _usd_only() -> list[Currency]:
 
 def _default_contract_months() -> dict[ProductType, int]:
     return {"saas": DEFAULT_MAX_CONTRACT_MONTHS["saas"]}
+
+
+def _default_usage_days() -> dict[ProductType, int]:
+    return {"ami": DEFAULT_MAX_USAGE_DAYS["ami"], "container": DEFAULT_MAX_USAGE_DAYS["container"]}
 
 
 class Seller(StrictModel):
@@ -122,7 +127,14 @@ class Policy(StrictModel):
         default=DEFAULT_MAX_BUYERS_PER_OFFER, ge=1, le=API_MAX_BUYERS_PER_OFFER
     )
     maxContractMonths: dict[ProductType, Annotated[int, Field(ge=1)]] = Field(
-        default_factory=_default_contract_months
+        default_factory=_default_contract_months,
+        description="Contract length per product type, in months; a type not listed keeps the "
+        "marketplace's (saas, ami, container: 60).",
+    )
+    maxUsageDays: dict[ProductType, Annotated[int, Field(ge=1)]] = Field(
+        default_factory=_default_usage_days,
+        description="Length of a usage (hourly) agreement per product type, in days; a type "
+        "not listed keeps the marketplace's (ami, container: 1095).",
     )
     requireDescription: bool = False
 

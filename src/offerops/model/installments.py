@@ -8,7 +8,7 @@ Everything here is pure and uses :class:`~decimal.Decimal`, never floats.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal, localcontext
 from typing import Final, NamedTuple
 
@@ -112,50 +112,68 @@ def term_window(
     ends_on: date | None,
     today: date,
     expires_on: date,
+    duration_days: int | None = None,
 ) -> Window | None:
     """The window of a term; ``starts=None`` means on acceptance.
 
-    None when the term does not give exactly one of ``duration_months`` and ``ends_on`` (the
-    linter reports that) or when the dates run past year 9999.
+    None when the term does not give exactly one of ``duration_months``, ``duration_days`` and
+    ``ends_on`` (the linter reports that) or when the dates run past year 9999.
     """
-    if (duration_months is None) == (ends_on is None):
+    if sum(value is not None for value in (duration_months, duration_days, ends_on)) != 1:
         return None
     first = starts if starts is not None else today
     last = starts if starts is not None else max(today, expires_on)
     if ends_on is not None:
         return Window(first, last, ends_on, ends_on)
-    assert duration_months is not None
     try:
-        earliest_end = last_day_of_term(first, duration_months)
-        latest_end = last_day_of_term(last, duration_months)
+        earliest_end = _last_day(first, duration_months, duration_days)
+        latest_end = _last_day(last, duration_months, duration_days)
     except OverflowError:
         return None
     return Window(first, last, earliest_end, latest_end)
 
 
+def _last_day(start: date, months: int | None, days: int | None) -> date:
+    """The last day of a term of ``months`` months or ``days`` days from ``start``."""
+    if months is not None:
+        return last_day_of_term(start, months)
+    assert days is not None
+    return start + timedelta(days=days - 1)
+
+
 def contract_window(contract: ContractTerm, today: date, expires_on: date) -> Window | None:
     """The window of a contract term (see :func:`term_window`)."""
     starts = contract.starts if isinstance(contract.starts, date) else None
-    return term_window(starts, contract.durationMonths, contract.endsOn, today, expires_on)
+    return term_window(
+        starts, contract.durationMonths, contract.endsOn, today, expires_on, contract.durationDays
+    )
 
 
 def usage_window(usage: UsageTerm, today: date, expires_on: date) -> Window | None:
     """The window of a usage term, which always starts on acceptance (see :func:`term_window`)."""
-    return term_window(None, usage.durationMonths, usage.endsOn, today, expires_on)
+    return term_window(
+        None, usage.durationMonths, usage.endsOn, today, expires_on, usage.durationDays
+    )
 
 
 def longest_months(contract: ContractTerm, today: date) -> int | None:
     """The longest the contract can last, in months (a partial month counts as one).
 
-    ``durationMonths`` is exact. With ``endsOn`` the months are counted from ``starts``, or for
-    ``on-acceptance`` from today: the buyer accepts today or later, so counting from today can
-    only overstate the length, never let a too-long contract through. None without exactly one
-    of the two fields.
+    ``durationMonths`` is exact. ``durationDays`` and ``endsOn`` are counted from ``starts``, or
+    for ``on-acceptance`` from today: the buyer accepts today or later, so counting from today
+    can only overstate the length, never let a too-long contract through. None without exactly
+    one of the three fields.
     """
-    if (contract.durationMonths is None) == (contract.endsOn is None):
+    lengths = (contract.durationMonths, contract.durationDays, contract.endsOn)
+    if sum(value is not None for value in lengths) != 1:
         return None
     if contract.durationMonths is not None:
         return contract.durationMonths
-    assert contract.endsOn is not None
     start = contract.starts if isinstance(contract.starts, date) else today
+    if contract.durationDays is not None:
+        try:
+            return months_spanned(start, start + timedelta(days=contract.durationDays - 1))
+        except OverflowError:
+            return None
+    assert contract.endsOn is not None
     return months_spanned(start, contract.endsOn)

@@ -26,8 +26,25 @@ API_MAX_BUYERS_PER_OFFER: Final = 26
 MAX_INSTALLMENTS: Final = 60
 """Payments in a flexible payment schedule (``PaymentScheduleTerm.Schedule``)."""
 
-DEFAULT_MAX_CONTRACT_MONTHS: Final = {"saas": 60}
-"""Contract length per product type, in months; a product type not listed has no cap from policy."""
+DEFAULT_MAX_CONTRACT_MONTHS: Final = {"saas": 60, "ami": 60, "container": 60}
+"""Contract length per product type, in months (``policy.maxContractMonths`` overrides a type).
+
+AWS Marketplace Seller Guide, the product-type pages on private offers (as issue 13 item 4 quotes
+them): SaaS contracts last up to 60 months, AMI and container contracts up to 60 months. A type
+not listed here (ml, professional-services, data) has no cap unless the policy sets one.
+"""
+
+DEFAULT_MAX_USAGE_DAYS: Final = {"ami": 1095, "container": 1095}
+"""Length of an hourly (usage) agreement per product type, in days (``policy.maxUsageDays``).
+
+Seller Guide, AMI and container product pages (issue 13 item 4): hourly private offers last up
+to 1,095 days (three years). SaaS usage agreements have no published cap: none is applied.
+"""
+
+ANNUAL_PRODUCT_TYPES: Final = ("ami", "container")
+"""Product types whose private offers may add annual (multi-day) per-instance prices to hourly
+rates (seller console "Hourly and annual"; AWS sample
+CreatePrivateOfferWithHourlyAnnualPricingForAmiProduct)."""
 
 MAX_DOCUMENTS: Final = 5
 """Custom EULA documents per offer."""
@@ -39,10 +56,23 @@ DOCUMENT_EXTENSIONS: Final = (".pdf", ".txt")
 """Extensions accepted for custom EULA documents."""
 
 CONTRACT_PRICE_DECIMALS: Final = 2
-"""Decimals allowed in contract prices and installment amounts."""
+"""Decimals allowed in contract prices and installment amounts of a currency with cents (the
+currency's ISO 4217 minor unit; see ``CURRENCY_MINOR_UNITS``)."""
 
 USAGE_PRICE_DECIMALS: Final = 3
-"""Decimals allowed in usage (per-unit) rates."""
+"""Decimals allowed in usage (per-unit) rates of a currency with cents: one more than its minor
+unit (a tenth of a cent per unit)."""
+
+CURRENCY_MINOR_UNITS: Final = {"USD": 2, "EUR": 2, "GBP": 2, "AUD": 2, "JPY": 0, "CAD": 2}
+"""Decimal places of each currency offerops allows (``CURRENCIES``): the "Minor unit" column of
+ISO 4217 list one, published by SIX Group, the ISO 4217 maintenance agency:
+https://www.six-group.com/en/products-services/financial-information/data-standards.html
+The yen has none, so ``"1000.50"`` JPY is not an amount; the others have cents. A table rather
+than a dependency: six values, and neither the standard library nor the project's dependencies
+carry ISO 4217 minor units."""
+
+REFUND_POLICY_MAX: Final = 500
+"""``SupportTerm.RefundPolicy`` length (UpdateSupportTerms, Catalog API reference)."""
 
 MAX_PRICE: Final = 100_000_000
 """RateCard ``Price`` maximum in the Catalog API."""

@@ -13,7 +13,12 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from offerops.model.limits import MONEY_PATTERN
+from offerops.model.limits import (
+    CONTRACT_PRICE_DECIMALS,
+    CURRENCY_MINOR_UNITS,
+    MONEY_PATTERN,
+    USAGE_PRICE_DECIMALS,
+)
 
 _MONEY_RE = re.compile(MONEY_PATTERN)
 
@@ -66,3 +71,21 @@ def decimals(value: Decimal) -> int:
     """Count the decimals a seller wrote: ``Decimal("1.50")`` has 2."""
     exponent = value.as_tuple().exponent
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def amount_decimals(currency: str) -> int:
+    """Decimals of an amount charged in ``currency``: its ISO 4217 minor unit (JPY 0, USD 2).
+
+    Contract prices, installment amounts and totals are charged as they are written, so a
+    fraction of the smallest coin (``"1000.50"`` JPY) cannot be charged.
+    """
+    return CURRENCY_MINOR_UNITS.get(currency, CONTRACT_PRICE_DECIMALS)
+
+
+def rate_decimals(currency: str) -> int:
+    """Decimals of a per-unit usage rate in ``currency``: one more than its minor unit.
+
+    The marketplace takes usage rates to a tenth of a cent (3 decimals for USD); the same tenth
+    of the minor unit is kept for every currency, so the yen takes 1.
+    """
+    return amount_decimals(currency) + USAGE_PRICE_DECIMALS - CONTRACT_PRICE_DECIMALS

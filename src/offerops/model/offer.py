@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from offerops.model.common import Date, StrictModel
+from offerops.model.common import Date, Percentage, StrictModel
 from offerops.model.limits import (
     ACCOUNT_ID_PATTERN,
     ALIAS_PATTERN,
@@ -19,6 +18,7 @@ from offerops.model.limits import (
     OFFER_DESCRIPTION_MAX,
     OFFER_ID_PATTERN,
     OFFER_NAME_MAX,
+    REFUND_POLICY_MAX,
     RESALE_AUTHORIZATION_ID_PATTERN,
 )
 from offerops.model.pricing import Pricing
@@ -81,13 +81,13 @@ class Channel(StrictModel):
         description="The resale authorization the ISV shared with this reseller.",
         examples=["resaleauthz-1a2b3c4d5e6f7"],
     )
-    markupPercentage: Annotated[Decimal, Field(ge=0, le=100)] | None = Field(
+    markupPercentage: Percentage | None = Field(
         default=None, description="The reseller's markup on the ISV's price, in percent."
     )
 
 
 class Legal(StrictModel):
-    """The contract terms: a standard contract or the seller's own documents."""
+    """The contract terms: a standard contract, or the seller's own as files or a public URL."""
 
     terms: Literal["standard-eula", "scmp", "custom"] = Field(
         description="standard-eula, scmp (Standard Contract for AWS Marketplace) or custom."
@@ -97,6 +97,48 @@ class Legal(StrictModel):
         json_schema_extra={"minItems": 1, "maxItems": MAX_DOCUMENTS},
         description="Only with custom: 1..5 .pdf or .txt files, relative to the repository root.",
         examples=[["legal/acme-msa.pdf"]],
+    )
+    url: str | None = Field(
+        default=None,
+        description="Only with custom, instead of documents: the https URL of a contract the "
+        "seller already published.",
+        examples=["https://example.com/legal/acme-eula.pdf"],
+    )
+
+
+class Support(StrictModel):
+    """Support terms shown to the buyer (``UpdateSupportTerms``)."""
+
+    refundPolicy: str = Field(
+        min_length=1,
+        max_length=REFUND_POLICY_MAX,
+        description="The refund policy text; 1..500 characters.",
+    )
+
+
+AGREEMENT_ID_PATTERN = r"^agmt-[a-zA-Z0-9]{1,64}$"
+"""An AWS Marketplace agreement id (``agmt-`` and 25 characters on AWS and the emulator)."""
+
+
+class Replaces(StrictModel):
+    """The existing agreement this offer replaces when its buyer accepts it.
+
+    The Catalog API's replacement offers (``CreateReplacementOffer``, Catalog API reference,
+    "Work with private offers"): how a seller upgrades or renews a current customer before the
+    agreement ends. Exactly one of ``agreement`` and ``offer`` (lint OFR801).
+    """
+
+    agreement: str | None = Field(
+        default=None,
+        pattern=AGREEMENT_ID_PATTERN,
+        description="The id of the agreement to replace.",
+        examples=["agmt-1a2b3c4d5e6f7g8h9i0j1k2l3"],
+    )
+    offer: str | None = Field(
+        default=None,
+        pattern=KEY_PATTERN,
+        description="The key of the offer whose one active agreement this offer replaces.",
+        examples=["acme-analytics-2027"],
     )
 
 
@@ -120,6 +162,10 @@ class OfferSpec(StrictModel):
     renewal: Literal["none", "existing-marketplace-customer", "moving-to-marketplace"] = Field(
         default="none", description="Whether the offer renews an existing agreement."
     )
+    replaces: Replaces | None = Field(
+        default=None,
+        description="Absent: a new agreement; set: the agreement the buyer's accept replaces.",
+    )
     expiresOn: Date = Field(description="The offer is void after 23:59:59 UTC on this date.")
     buyers: list[BuyerRef] = Field(
         min_length=1,
@@ -128,8 +174,15 @@ class OfferSpec(StrictModel):
     )
     pricing: Pricing
     legal: Legal
-    lifecycle: Literal["active", "expired"] = Field(
-        default="active", description="expired ends the offer on the marketplace."
+    support: Support | None = Field(
+        default=None, description="Optional support terms: a refund policy."
+    )
+    lifecycle: Literal["draft", "active", "expired"] = Field(
+        default="active",
+        description=(
+            "draft: created and updated, never released; active: released; expired: ended "
+            "on the marketplace (a buyer can no longer accept it)."
+        ),
     )
 
 

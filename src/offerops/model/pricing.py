@@ -30,22 +30,41 @@ class UsageDimension(StrictModel):
 
 
 class UsageTerm(StrictModel):
-    """How long the usage rates apply: exactly one of ``endsOn`` and ``durationMonths``."""
+    """How long the usage rates apply: exactly one of ``endsOn``, ``durationMonths`` and
+    ``durationDays``."""
 
     endsOn: Date | None = Field(default=None, description="Last day of the usage rates.")
     durationMonths: int | None = Field(
         default=None, ge=1, description="Months the usage rates apply from acceptance."
     )
+    durationDays: int | None = Field(
+        default=None, ge=1, description="Days the usage rates apply from acceptance (P30D)."
+    )
 
 
-class UsagePricing(StrictModel):
-    """Pay-as-you-go pricing with private per-unit rates."""
+class AnnualDimension(StrictModel):
+    """An annual (multi-day) per-instance price, or with installments a fixed quantity."""
 
-    model: Literal["usage"] = Field(description="Pricing model.")
-    currency: Currency
-    usage: UsageTerm
-    dimensions: list[UsageDimension] = Field(
-        min_length=1, description="Rates for the product's usage dimensions."
+    key: DimensionKey
+    price: Money | None = Field(
+        default=None,
+        description="Upfront price per instance for the annual term; omitted with installments.",
+    )
+    quantity: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_QUANTITY,
+        description="Instances granted; only with installments, which carry no price.",
+    )
+
+
+class AnnualPricing(StrictModel):
+    """Hourly plus annual (AMI and container products): per-instance prices for ``durationDays``
+    next to the hourly rates of the same instance types."""
+
+    durationDays: int = Field(ge=1, description="Length of the annual term in days, e.g. 365.")
+    dimensions: list[AnnualDimension] = Field(
+        min_length=1, description="Annual prices (or quantities) of hourly-priced dimensions."
     )
 
 
@@ -85,13 +104,15 @@ StartsOn = Annotated[
 
 
 class ContractTerm(StrictModel):
-    """The agreement's duration: exactly one of ``durationMonths`` and ``endsOn``."""
+    """The agreement's duration: exactly one of ``durationMonths``, ``durationDays`` and
+    ``endsOn``."""
 
     starts: StartsOn = Field(
         default="on-acceptance",
         description="on-acceptance, or a future date for a future-dated agreement.",
     )
     durationMonths: int | None = Field(default=None, ge=1, description="Contract length in months.")
+    durationDays: int | None = Field(default=None, ge=1, description="Contract length in days.")
     endsOn: Date | None = Field(default=None, description="Last day of the contract.")
     purchasing: Literal["multiple-dimensions", "single-dimension"] = Field(
         default="multiple-dimensions",
@@ -143,6 +164,24 @@ class Installments(StrictModel):
     plan: InstallmentPlan | None = None
 
 
+class UsagePricing(StrictModel):
+    """Pay-as-you-go pricing with private per-unit rates, optionally with annual prices."""
+
+    model: Literal["usage"] = Field(description="Pricing model.")
+    currency: Currency
+    usage: UsageTerm
+    dimensions: list[UsageDimension] = Field(
+        min_length=1, description="Rates for the product's usage dimensions."
+    )
+    annual: AnnualPricing | None = Field(
+        default=None, description="AMI and container products: annual per-instance prices."
+    )
+    payment: Literal["upfront", "installments"] = Field(
+        default="upfront", description="How the annual prices are paid (installments: a schedule)."
+    )
+    installments: Installments | None = None
+
+
 class ContractPricing(StrictModel):
     """Contract pricing: paid upfront or in installments."""
 
@@ -151,6 +190,12 @@ class ContractPricing(StrictModel):
     contract: ContractTerm
     dimensions: list[ContractDimension] = Field(
         min_length=1, description="The product's entitled dimensions in this contract."
+    )
+    usageDimensions: list[UsageDimension] | None = Field(
+        default=None,
+        json_schema_extra={"minItems": 1},
+        description="Contract with consumption: per-unit rates for usage dimensions, billed "
+        "separately from the contract.",
     )
     payment: Literal["upfront", "installments"] = "upfront"
     installments: Installments | None = None

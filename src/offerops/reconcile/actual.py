@@ -34,6 +34,8 @@ class ActualOffer:
     """The offerops key from the entity's ``offerops:key`` tag; None for unmanaged offers."""
     unreadable: str | None = None
     """Why offerops cannot read this offer's terms (``terms`` is then empty), or None."""
+    target_agreement_id: str | None = None
+    """The agreement a replacement offer replaces (ListEntities' ``OfferSummary``), or None."""
 
     @property
     def released(self) -> bool:
@@ -42,6 +44,10 @@ class ActualOffer:
     def expired(self, today: date) -> bool:
         """An offer is void after 23:59:59 UTC on its AvailabilityEndDate."""
         return self.expires_on is not None and self.expires_on < today
+
+    @property
+    def draft(self) -> bool:
+        return not self.released
 
 
 def actual_offer(entity: Mapping[str, object], key: str | None = None) -> ActualOffer:

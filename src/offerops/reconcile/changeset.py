@@ -1,8 +1,11 @@
 """Build the change set for one planned offer, and its idempotency token.
 
 A new offer is one change set: CreateOffer (tagged with its key) + every Update* + ReleaseOffer,
-so it appears on the marketplace complete or not at all. An existing offer gets only the change
-types whose terms differ, each document from ``terms.details_for``.
+so it appears on the marketplace complete or not at all; a ``lifecycle: draft`` offer is the
+same set without ReleaseOffer (the console's "Save and exit"), and a replacement offer is made
+by CreateReplacementOffer (``terms.replacement``) for the agreement the plan names. An existing
+offer gets only the change types whose terms differ, each document from ``terms.details_for``,
+and ReleaseOffer when a draft becomes ``active``.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from offerops.errors import OfferopsError
 from offerops.reconcile.desired import DesiredOffer
 from offerops.reconcile.diff import OfferPlan
 from offerops.reconcile.fetch import KEY_TAG
-from offerops.terms import AREAS, details_for
+from offerops.terms import AREAS, details_for, replacement
 from offerops.terms.availability import CHANGE_TYPE as UPDATE_AVAILABILITY
 from offerops.terms.document import DetailsDocument
 from offerops.terms.information import CHANGE_TYPE as UPDATE_INFORMATION
@@ -36,9 +39,13 @@ def token(entry: OfferPlan, attempt: int = 0) -> str:
     A rerun after a crash sends the same token, so the service returns the change set it already
     has instead of making a second offer. The actual revision is part of it, so after drift the
     same desired content is sent again under a new token; ``attempt`` moves on after a
-    server-side failure.
+    server-side failure. The agreement a replacement offer replaces is added only when there
+    is one (the ``offer:`` form may resolve to another agreement with the same file), so every
+    other offer keeps the token of earlier versions.
     """
     seed = f"{entry.key}|{entry.action}|{entry.desired_hash}|{entry.actual_identifier}|{attempt}"
+    if entry.agreement_id is not None:
+        seed += f"|{entry.agreement_id}"
     return "offerops-" + hashlib.sha256(seed.encode()).hexdigest()[:55]
 
 
@@ -52,8 +59,10 @@ def build_changes(entry: OfferPlan, desired: DesiredOffer | None) -> list[Change
         if desired is None:
             raise ValueError(f"no desired state for {entry.key}")
         reference = f"${CREATE_NAME}.Entity.Identifier"
-        changes = [_create(desired)]
+        changes = [_create(desired, entry.agreement_id)]
         changes += [_update(reference, t, _details(desired, t)) for t in entry.change_types]
+        if entry.keep_draft:
+            return changes
         return [*changes, _update(reference, "ReleaseOffer", {})]
     if entry.offer_id is None:
         raise ValueError(f"no offer to {entry.action} for {entry.key}")
@@ -99,9 +108,19 @@ def _clearing(entry: OfferPlan, change_type: str, document: DetailsDocument) -> 
     return document
 
 
-def _create(desired: DesiredOffer) -> Change:
+def _create(desired: DesiredOffer, agreement_id: str | None) -> Change:
+    """The Create change, tagged with the key: a replacement offer's, a CPPO's, or an ISV's."""
     details: DetailsDocument
-    if desired.resale_authorization_id:
+    if desired.replaces is not None:
+        if agreement_id is None:
+            raise CannotChange(
+                f"{desired.key} replaces an agreement, and the plan names none",
+                hint="run `offerops plan` again: it looks the agreement up",
+            )
+        change_type, details = replacement.create_change(
+            agreement_id, desired.name, desired.resale_authorization_id
+        )
+    elif desired.resale_authorization_id:
         change_type = "CreateOfferUsingResaleAuthorization"
         details = {
             "ResaleAuthorizationId": desired.resale_authorization_id,

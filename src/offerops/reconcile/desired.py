@@ -2,8 +2,9 @@
 
 How the YAML format maps onto Catalog API terms is decided in one place,
 ``terms.from_offer.offer_terms``; this module adds only what that pure mapping leaves to its
-callers: the offer's key, file, product id, channel and lifecycle, and reading the custom EULA
-documents to name the URL they are published at (file I/O, memoized).
+callers: the offer's key, file, product id, channel, lifecycle and the agreement it replaces,
+and reading the custom EULA documents to name the URL they are published at (file I/O,
+memoized).
 """
 
 from __future__ import annotations
@@ -21,6 +22,19 @@ from offerops.terms import OfferTerms, change_documents, legal
 from offerops.terms.document import JsonValue, canonical_json
 from offerops.terms.from_offer import DocumentsUrl, offer_terms
 
+Lifecycle = Literal["draft", "active", "expired"]
+
+
+@dataclass(frozen=True)
+class Replaces:
+    """``spec.replaces``: an agreement by id, or the key of the offer whose agreement it is."""
+
+    agreement: str | None = None
+    offer_key: str | None = None
+
+    def as_json(self) -> dict[str, JsonValue]:
+        return {"agreement": self.agreement, "offer": self.offer_key}
+
 
 @dataclass(frozen=True)
 class DesiredOffer:
@@ -32,16 +46,18 @@ class DesiredOffer:
     product_id: str
     resale_authorization_id: str | None
     name: str
-    lifecycle: Literal["active", "expired"]
+    lifecycle: Lifecycle
     expires_on: date
     terms: OfferTerms
+    replaces: Replaces | None = None
 
     @functools.cached_property
     def content_hash(self) -> str:
         """Hash of everything apply would send: the idempotency token derives from it.
 
         The payload is the one of earlier versions (the change documents by change type), so a
-        plan saved or an apply interrupted before an upgrade is recognised after it.
+        plan saved or an apply interrupted before an upgrade is recognised after it; the
+        agreement an offer replaces is added only when there is one, for the same reason.
         """
         documents: dict[str, JsonValue] = dict(change_documents(self.terms))
         payload: list[JsonValue] = [
@@ -51,6 +67,8 @@ class DesiredOffer:
             self.lifecycle,
             documents,
         ]
+        if self.replaces is not None:
+            payload.append({"replaces": self.replaces.as_json()})
         return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
 
 
@@ -67,6 +85,9 @@ def desired_offer(offer: OfferFile, relpath: str, config: Config, root: Path) ->
         lifecycle=spec.lifecycle,
         expires_on=spec.expiresOn,
         terms=offer_terms(offer, config, documents_url(config, root)),
+        replaces=(
+            Replaces(spec.replaces.agreement, spec.replaces.offer) if spec.replaces else None
+        ),
     )
 
 

@@ -1,8 +1,15 @@
 """The diff: desired offers vs actual offers -> one planned action per offer. Pure: no I/O.
 
 Actions: ``create``, ``update`` (only the change types that differ), ``expire``,
-``replace-needed`` (a released offer cannot take the change), ``no-op``, ``unmanaged`` (on the
-marketplace, not in git: never touched unless pruned).
+``replace-needed`` (a released offer cannot take the change), ``waiting`` (a replacement offer
+with no agreement to replace yet), ``no-op``, ``unmanaged`` (on the marketplace, not in git:
+never touched unless pruned).
+
+``lifecycle`` decides the rest: ``draft`` creates and updates an offer without releasing it (the
+console's "Save and exit"), ``active`` releases a draft, ``expired`` ends an offer at once, and a
+later ``expiresOn`` makes an expired offer active again. What the Agreement API says (which
+agreement a replacement offer replaces, which agreements an offer that needs a replacement
+has) comes in as ``targets.Agreements``, so this module stays pure.
 
 Both sides are typed terms: ``terms.differing`` names the change types whose values differ
 (money by value, buyers as a set, schedules by date) and ``terms.fields`` gives the reviewer's
@@ -12,25 +19,46 @@ absent: it is ``replace-needed`` (nothing is sent) or ``unmanaged``, with the re
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Literal
+from typing import Literal, TypedDict
 
 from offerops.reconcile.actual import ActualOffer
 from offerops.reconcile.desired import DesiredOffer
+from offerops.reconcile.targets import (
+    Agreements,
+    Target,
+    replacement_steps,
+    retargeted,
+    target_of,
+)
 from offerops.terms import (
     AREAS,
     MUTABLE_WHEN_RELEASED,
+    ORDERED_CHANGE_TYPES,
+    availability,
     change_documents,
     details_for,
     differing,
     fields,
+    replacement,
 )
 from offerops.terms.values import Fields
 
-Action = Literal["create", "update", "expire", "replace-needed", "no-op", "unmanaged"]
-ACTIONS: tuple[Action, ...] = ("create", "update", "expire", "replace-needed", "no-op", "unmanaged")
+Action = Literal["create", "update", "expire", "replace-needed", "waiting", "no-op", "unmanaged"]
+ACTIONS: tuple[Action, ...] = (
+    "create",
+    "update",
+    "expire",
+    "replace-needed",
+    "waiting",
+    "no-op",
+    "unmanaged",
+)
+CARRIED_CLEARED = ("UpdateSupportTerms", "UpdateRenewalTerms")
+"""What a replacement draft may carry over from the agreement that an offer file never has."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +68,15 @@ class FieldChange:
     field: str
     old: str | None
     new: str | None
+
+
+class _Ending(TypedDict):
+    """The fields of an ``expire`` entry (:func:`_ending`)."""
+
+    change_types: tuple[str, ...]
+    changes: tuple[FieldChange, ...]
+    flags: tuple[str, ...]
+    expire_on: str
 
 
 @dataclass(frozen=True)
@@ -60,6 +97,10 @@ class OfferPlan:
     expire_on: str | None = None
     release: bool = False
     """True for a Draft offer: the change set ends with ReleaseOffer."""
+    keep_draft: bool = False
+    """True for a create of a ``lifecycle: draft`` offer: no ReleaseOffer."""
+    agreement_id: str | None = None
+    """A create of a replacement offer: the agreement it replaces (CreateReplacementOffer)."""
 
     @property
     def changes_anything(self) -> bool:
@@ -67,40 +108,80 @@ class OfferPlan:
 
 
 def diff(
-    desired: list[DesiredOffer], actual: list[ActualOffer], today: date, prune: bool = False
+    desired: list[DesiredOffer],
+    actual: list[ActualOffer],
+    today: date,
+    prune: bool = False,
+    agreements: Agreements | None = None,
 ) -> list[OfferPlan]:
     """One plan entry per desired offer (by key), then one per actual offer nobody claims."""
     by_key = {offer.key: offer for offer in actual if offer.key}
     by_id = {offer.offer_id: offer for offer in actual}
+    known = agreements or Agreements()
+    desired_by_key = {offer.key: offer for offer in desired}
     claimed: set[str] = set()
     plans = []
     for wanted in sorted(desired, key=lambda offer: offer.key):
-        match = by_key.get(wanted.key)
-        if match is None and wanted.adopted_id:
-            match = by_id.get(wanted.adopted_id)
+        match = matched(wanted, by_key, by_id)
         if match is not None:
             claimed.add(match.offer_id)
-        plans.append(plan_offer(wanted, match, today))
+        target = target_of(wanted, desired_by_key, by_key, by_id, known)
+        plans.append(plan_offer(wanted, match, today, target, known))
     for offer in sorted(actual, key=lambda offer: offer.offer_id):
         if offer.offer_id not in claimed:
             plans.append(_unclaimed(offer, today, prune))
     return plans
 
 
-def plan_offer(wanted: DesiredOffer, actual: ActualOffer | None, today: date) -> OfferPlan:
+def matched(
+    wanted: DesiredOffer, by_key: Mapping[str, ActualOffer], by_id: Mapping[str, ActualOffer]
+) -> ActualOffer | None:
+    """The marketplace offer a file manages: by its key, else by its ``id:``."""
+    match = by_key.get(wanted.key)
+    if match is None and wanted.adopted_id:
+        match = by_id.get(wanted.adopted_id)
+    return match
+
+
+def plan_offer(
+    wanted: DesiredOffer,
+    actual: ActualOffer | None,
+    today: date,
+    target: Target | None = None,
+    agreements: Agreements | None = None,
+) -> OfferPlan:
     """The action for one desired offer given what the marketplace has."""
     if actual is None:
-        if wanted.lifecycle == "expired":
-            reason = "lifecycle: expired and the offer was never created; nothing to do"
-            return _entry("no-op", wanted, None, reason=reason)
-        return _entry(
-            "create",
-            wanted,
-            None,
-            change_types=tuple(change_type for change_type, _ in change_documents(wanted.terms)),
-            changes=_changes({}, fields(wanted.terms)),
-        )
-    return _existing(wanted, actual, today)
+        return _new(wanted, target)
+    return _existing(wanted, actual, today, target, agreements or Agreements())
+
+
+def _new(wanted: DesiredOffer, target: Target | None) -> OfferPlan:
+    """A file with no offer: create it (a draft, a replacement), or say why not (yet)."""
+    if wanted.lifecycle == "expired":
+        reason = "lifecycle: expired and the offer was never created; nothing to do"
+        return _entry("no-op", wanted, None, reason=reason)
+    if target is not None and target.waiting:
+        why = f"waiting: {target.waiting}; the replacement offer is created once there is one"
+        return _entry("waiting", wanted, None, reason=why)
+    if target is not None and target.refused:
+        return _entry("replace-needed", wanted, None, reason=f"not created: {target.refused}")
+    agreement = target.agreement if target is not None else None
+    sent = [change_type for change_type, _ in change_documents(wanted.terms)]
+    if wanted.replaces is not None:
+        sent += [change_type for change_type in CARRIED_CLEARED if change_type not in sent]
+        sent.sort(key=ORDERED_CHANGE_TYPES.index)
+    draft = wanted.lifecycle == "draft"
+    return _entry(
+        "create",
+        wanted,
+        None,
+        change_types=tuple(sent),
+        changes=_changes({}, {**replacement.fields(agreement), **fields(wanted.terms)}),
+        reason="lifecycle: draft: created as a draft, not released" if draft else "",
+        keep_draft=draft,
+        agreement_id=agreement,
+    )
 
 
 def _entry(
@@ -114,6 +195,8 @@ def _entry(
     flags: tuple[str, ...] = (),
     expire_on: str | None = None,
     release: bool = False,
+    keep_draft: bool = False,
+    agreement_id: str | None = None,
 ) -> OfferPlan:
     """A plan entry for a desired offer, with the fields every entry carries."""
     return OfferPlan(
@@ -130,49 +213,91 @@ def _entry(
         actual_identifier=actual.identifier if actual else None,
         expire_on=expire_on,
         release=release,
+        keep_draft=keep_draft,
+        agreement_id=agreement_id,
     )
 
 
-def _existing(wanted: DesiredOffer, actual: ActualOffer, today: date) -> OfferPlan:
+def _existing(
+    wanted: DesiredOffer,
+    actual: ActualOffer,
+    today: date,
+    target: Target | None,
+    agreements: Agreements,
+) -> OfferPlan:
     if wanted.lifecycle == "expired":
         return _expiring(wanted, actual, today)
-    why = _not_comparable(wanted, actual)
+    why = _not_comparable(wanted, actual) or retargeted(actual, target)
     if why:
-        return _replace(wanted, actual, (), why)
+        return _replace(wanted, actual, (), why, agreements)
     changed = differing(wanted.terms, actual.terms)
     old_fields, new_fields = fields(actual.terms), fields(wanted.terms)
     changes = _changes(old_fields, new_fields)
-    if not changed and actual.released:
-        return _entry("no-op", wanted, actual)
-    if not actual.released:
+    if actual.draft:
         return _draft(wanted, actual, changed, changes, _flags(old_fields, new_fields))
-    if actual.expired(today):
-        why = f"the offer expired on {actual.expires_on}; an expired offer cannot be reopened"
-        return _replace(wanted, actual, changes, why)
+    if wanted.lifecycle == "draft":
+        why = (
+            "the offer is released, and a released offer cannot become a draft again; set "
+            "`lifecycle: active`, or `lifecycle: expired` to end it"
+        )
+        return _entry("replace-needed", wanted, actual, changes=changes, reason=why)
+    if not changed:
+        return _entry("no-op", wanted, actual)
     immutable = [t for t in changed if t not in MUTABLE_WHEN_RELEASED]
     if immutable:
         why = (
             "the offer is released, and released offers keep their pricing and terms "
             f"({', '.join(immutable)})"
         )
-        return _replace(wanted, actual, changes, why)
-    flags = _flags(old_fields, new_fields)
-    return _entry("update", wanted, actual, change_types=changed, changes=changes, flags=flags)
+        return _replace(wanted, actual, changes, why, agreements)
+    return _entry(
+        "update",
+        wanted,
+        actual,
+        change_types=changed,
+        changes=changes,
+        flags=_flags(old_fields, new_fields),
+        reason=_reopened(actual, changed, today),
+    )
+
+
+def _reopened(actual: ActualOffer, changed: tuple[str, ...], today: date) -> str:
+    """An expired offer given a later ``expiresOn`` is acceptable again (the Seller Guide,
+    "Updating the expiration date": "the offer will change to an Active status and your buyer
+    can accept the offer"); the plan says so."""
+    if not actual.expired(today) or availability.CHANGE_TYPE not in changed:
+        return ""
+    return f"the offer expired on {actual.expires_on}; the later expiresOn makes it active again"
 
 
 def _expiring(wanted: DesiredOffer, actual: ActualOffer, today: date) -> OfferPlan:
-    """``lifecycle: expired``: end the offer today, unless it has ended already."""
-    if actual.expires_on is not None and actual.expires_on <= today:
+    """``lifecycle: expired``: end the offer now, unless it has ended already.
+
+    An offer is acceptable through its AvailabilityEndDate, so one that ends today has not
+    ended yet: the day before today is sent (``availability.ended``). A draft was never
+    available to buyers: there is nothing to end.
+    """
+    if actual.draft:
+        return _entry("no-op", wanted, actual, reason="a draft is not available to buyers")
+    if actual.expired(today):
         return _entry("no-op", wanted, actual, reason="already expired")
     return _entry(
         "expire",
         wanted,
         actual,
-        change_types=("UpdateAvailability",),
-        changes=(FieldChange("expires", _iso(actual.expires_on), today.isoformat()),),
-        flags=("expiry-change",),
-        expire_on=today.isoformat(),
+        **_ending(actual.expires_on, today),
     )
+
+
+def _ending(expires_on: date | None, today: date) -> _Ending:
+    """The fields of an ``expire`` entry: UpdateAvailability to the day before today."""
+    end = availability.ended(today).end_date.isoformat()
+    return {
+        "change_types": (availability.CHANGE_TYPE,),
+        "changes": (FieldChange("expires", _iso(expires_on), end),),
+        "flags": ("expiry-change",),
+        "expire_on": end,
+    }
 
 
 def _not_comparable(wanted: DesiredOffer, actual: ActualOffer) -> str:
@@ -213,32 +338,41 @@ def _draft(
     if stuck:
         what = " and ".join(AREAS[t][0] for t in stuck)
         why = f"the draft has {what}, which the marketplace cannot remove ({', '.join(stuck)})"
-        return _replace(wanted, actual, changes, why)
-    reason = "a draft (an earlier apply stopped before release); completing and releasing it"
+        return _replace(wanted, actual, changes, why, Agreements())
+    release = wanted.lifecycle == "active"
+    if not changed and not release:
+        return _entry("no-op", wanted, actual)
+    reason = (
+        "a draft; lifecycle: active releases it"
+        if release
+        else "lifecycle: draft: updated and left a draft"
+    )
     return _entry(
         "update",
         wanted,
         actual,
         change_types=changed,
         changes=changes,
-        release=True,
+        release=release,
         reason=reason,
         flags=flags,
     )
 
 
 def _replace(
-    wanted: DesiredOffer, actual: ActualOffer, changes: tuple[FieldChange, ...], why: str
+    wanted: DesiredOffer,
+    actual: ActualOffer,
+    changes: tuple[FieldChange, ...],
+    why: str,
+    agreements: Agreements,
 ) -> OfferPlan:
-    reason = (
-        f"{why}. To change it, copy the file under a new key (e.g. {wanted.key}-v2) for the "
-        "replacement offer, and set `lifecycle: expired` here to end this one"
-    )
-    return _entry("replace-needed", wanted, actual, changes=changes, reason=reason)
+    """``replace-needed``, with exactly which offer to create and which to expire."""
+    steps = replacement_steps(wanted.key, agreements.active(actual.offer_id))
+    return _entry("replace-needed", wanted, actual, changes=changes, reason=f"{why}. {steps}")
 
 
 def _unclaimed(offer: ActualOffer, today: date, prune: bool) -> OfferPlan:
-    live = offer.expires_on is None or offer.expires_on > today
+    live = not offer.expired(today)
     unclaimed = OfferPlan(
         "unmanaged",
         key=offer.key,
@@ -251,11 +385,8 @@ def _unclaimed(offer: ActualOffer, today: date, prune: bool) -> OfferPlan:
         return replace(
             unclaimed,
             action="expire",
-            change_types=("UpdateAvailability",),
-            changes=(FieldChange("expires", _iso(offer.expires_on), today.isoformat()),),
             reason="its file was deleted and --prune was given",
-            flags=("expiry-change",),
-            expire_on=today.isoformat(),
+            **_ending(offer.expires_on, today),
         )
     if offer.key:
         reason = "managed by offerops, but its file is gone; left as is (pass --prune to expire it)"

@@ -31,6 +31,7 @@ from offerops.reconcile.actual import ActualOffer, actual_offer
 from offerops.reconcile.desired import DesiredOffer
 from offerops.reconcile.diff import OfferPlan, diff
 from offerops.reconcile.retry import RetryPolicy
+from offerops.terms import replacement
 
 if TYPE_CHECKING:
     from mypy_boto3_marketplace_catalog.type_defs import (
@@ -284,7 +285,11 @@ def fetch_actual(
     """The seller's private offers with their details and verified keys; the index is saved."""
     summaries = list(list_offer_summaries(client, retry))
     arns = {str(s["EntityId"]): str(s.get("EntityArn", "")) for s in summaries}
-    offers = [actual_offer(entity) for entity in describe_offers(client, list(arns), retry)]
+    targets = {str(s["EntityId"]): replacement.target_agreement(s) for s in summaries}
+    offers = [
+        replace(offer, target_agreement_id=targets.get(offer.offer_id))
+        for offer in map(actual_offer, describe_offers(client, list(arns), retry))
+    ]
     arns.update({offer.offer_id: offer.arn for offer in offers if not arns.get(offer.offer_id)})
     index.keep_only(arns)
 

@@ -2,9 +2,12 @@
 
 Which offers to import is decided here (:func:`offers_to_import`); the text of each file is
 ``terms.to_offer.offer_yaml``, the inverse of the mapping plan and apply use, so the next plan
-adopts the offer (its ``id:``) with nothing to change. An offer the format cannot express (an
-unknown product, a custom EULA whose document is not in legal/, a term v1 has no field for) or
-that offerops cannot read is reported, never written half.
+adopts the offer (its ``id:``) with nothing to change: a draft is written with
+``lifecycle: draft`` (so the next apply does not release it), a replacement offer with
+``replaces: {agreement: ...}``. A custom EULA is written as its documents in legal/ when they
+are there (found by content hash, :func:`legal_documents`), else as its published ``url``. An
+offer the format cannot express (an unknown product, a term v1 has no field for) or that
+offerops cannot read is reported, never written half.
 """
 
 from __future__ import annotations
@@ -86,7 +89,14 @@ def _file_text(
         raise NotExpressible(f"{target.name} already exists; not overwritten")
     if offer.unreadable is not None:
         raise NotExpressible(f"offerops cannot read the offer's terms: {offer.unreadable}")
-    identity = OfferIdentity(key, offer.offer_id, offer.product_id, offer.resale_authorization_id)
+    identity = OfferIdentity(
+        key,
+        offer.offer_id,
+        offer.product_id,
+        offer.resale_authorization_id,
+        draft=offer.draft,
+        replaces_agreement=offer.target_agreement_id,
+    )
     return offer_yaml(offer.terms, identity, config, documents)
 
 

@@ -18,6 +18,7 @@ from offerops.lint.runner import LintReport
 from offerops.reconcile.actual import ActualOffer
 from offerops.reconcile.desired import DesiredOffer, desired_offer
 from offerops.reconcile.diff import ACTIONS, Action, FieldChange, OfferPlan, diff
+from offerops.reconcile.targets import Agreements
 from offerops.terms.document import (
     array,
     canonical_json,
@@ -34,6 +35,35 @@ class StalePlanError(OfferopsError):
     """The saved plan was made against a state that has changed since."""
 
 
+@dataclass(frozen=True)
+class PlanWarning:
+    """Something apply may fail on that is not a change of the offer itself: offerops.yaml
+    disagrees with the marketplace about a product an offer uses (``offerops.products.check``).
+    Shown in every format; it never changes the exit status or the plan's base."""
+
+    offer: str
+    message: str
+    product: str | None = None
+    dimension: str | None = None
+
+    def to_json(self) -> dict[str, str | None]:
+        return {
+            "offer": self.offer,
+            "product": self.product,
+            "dimension": self.dimension,
+            "message": self.message,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> PlanWarning:
+        return cls(
+            offer=text(data["offer"], "warnings[].offer"),
+            message=text(data["message"], "warnings[].message"),
+            product=optional_text(data.get("product"), "warnings[].product"),
+            dimension=optional_text(data.get("dimension"), "warnings[].dimension"),
+        )
+
+
 @dataclass
 class Plan:
     """The planned actions plus what they were computed against."""
@@ -46,6 +76,7 @@ class Plan:
         default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     )
     api_calls: dict[str, int] = field(default_factory=dict)
+    warnings: list[PlanWarning] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -72,8 +103,9 @@ class Plan:
         return hashlib.sha256(canonical_json(self.base).encode()).hexdigest()
 
     def to_json(self) -> dict[str, object]:
-        """The documented, stable JSON form (docs/plan-format.md)."""
-        return {
+        """The documented, stable JSON form (docs/plan-format.md); ``warnings`` only when there
+        are some, so plans without any read exactly as before."""
+        data: dict[str, object] = {
             "format": PLAN_FORMAT,
             "createdAt": self.created_at,
             "today": self.today.isoformat(),
@@ -84,6 +116,9 @@ class Plan:
             "apiCalls": dict(sorted(self.api_calls.items())),
             "offers": [_entry_json(entry) for entry in self.entries],
         }
+        if self.warnings:
+            data["warnings"] = [warning.to_json() for warning in self.warnings]
+        return data
 
     @classmethod
     def from_json(cls, data: object) -> Plan:
@@ -105,6 +140,10 @@ class Plan:
                 name: integer(count, "apiCalls")
                 for name, count in mapping(plan.get("apiCalls") or {}, "apiCalls").items()
             },
+            warnings=[
+                PlanWarning.from_json(mapping(item, "warnings[]"))
+                for item in array(plan.get("warnings") or [], "warnings")
+            ],
         )
 
 
@@ -127,7 +166,19 @@ def _entry_json(entry: OfferPlan) -> dict[str, object]:
         "actualIdentifier": entry.actual_identifier,
         "expireOn": entry.expire_on,
         "offerId": entry.offer_id,
+        **_lifecycle_json(entry),
     }
+
+
+def _lifecycle_json(entry: OfferPlan) -> dict[str, object]:
+    """``keepDraft`` and ``replacesAgreement``, only where set: a plan of offers without them
+    reads as earlier versions wrote it."""
+    extra: dict[str, object] = {}
+    if entry.keep_draft:
+        extra["keepDraft"] = True
+    if entry.agreement_id is not None:
+        extra["replacesAgreement"] = entry.agreement_id
+    return extra
 
 
 def _entry_from_json(data: Mapping[str, object]) -> OfferPlan:
@@ -145,6 +196,8 @@ def _entry_from_json(data: Mapping[str, object]) -> OfferPlan:
         actual_identifier=optional_text(data["actualIdentifier"], "actualIdentifier"),
         expire_on=optional_text(data["expireOn"], "expireOn"),
         release=data.get("release") is True,
+        keep_draft=data.get("keepDraft") is True,
+        agreement_id=optional_text(data.get("replacesAgreement"), "replacesAgreement"),
     )
 
 
@@ -192,13 +245,14 @@ def make_plan(
     today: date,
     backend: str,
     prune: bool = False,
+    agreements: Agreements | None = None,
 ) -> Plan:
     """Diff and record the base."""
     base = {
         "desired": {offer.key: offer.content_hash for offer in desired},
         "actual": {offer.offer_id: offer.identifier for offer in actual},
     }
-    return Plan(diff(desired, actual, today, prune), today, backend, base)
+    return Plan(diff(desired, actual, today, prune, agreements), today, backend, base)
 
 
 def check_not_stale(saved: Plan, current: Plan) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from typing import Final
 
 from offerops.model.money import decimals
 from offerops.reconcile.diff import FieldChange, OfferPlan
@@ -25,6 +26,7 @@ _SYMBOL = {
     "update": "~",
     "expire": "-",
     "replace-needed": "!",
+    "waiting": "…",
     "no-op": "=",
     "unmanaged": "?",
 }
@@ -33,6 +35,7 @@ _EMOJI = {
     "update": "✏️",
     "expire": "⏹️",
     "replace-needed": "⚠️",
+    "waiting": "⏳",
     "no-op": "✔️",
     "unmanaged": "❔",
 }
@@ -55,11 +58,14 @@ def summary_line(plan: Plan) -> str:
         f"{counts['no-op']} unchanged",
         f"{counts['unmanaged']} unmanaged",
     ]
+    if counts["waiting"]:
+        parts.insert(4, f"{counts['waiting']} waiting for an agreement")
     return "Plan: " + ", ".join(parts) + "."
 
 
 def render_text(plan: Plan, color: bool = False) -> str:
     lines = [summary_line(plan), ""]
+    lines.extend(_text_warnings(plan))
     for entry in plan.entries:
         if entry.action == "no-op":
             continue
@@ -74,11 +80,19 @@ def _outcome(plan: Plan) -> list[str]:
         return [
             f"Apply will refuse {len(plan.refused)} offer(s) that need a replacement offer: "
             + ", ".join(plan.refused)
-            + ". Copy each under a new key (`offerops clone KEY NEW_KEY`) and expire the old one."
+            + ". Each says which offer to create and which to expire; "
+            "`offerops clone KEY NEW_KEY --replace` writes both."
         ]
     if not plan.has_changes:
         return ["No changes: the marketplace matches git."]
     return []
+
+
+def _text_warnings(plan: Plan) -> list[str]:
+    """Product warnings first: they say why an offer below may fail at apply."""
+    if not plan.warnings:
+        return []
+    return [*(f"warning: {warning.message}" for warning in plan.warnings), ""]
 
 
 def _text_entry(entry: OfferPlan, color: bool) -> list[str]:
@@ -96,17 +110,30 @@ def _text_entry(entry: OfferPlan, color: bool) -> list[str]:
     if entry.reason:
         lines.append(f"    {entry.reason}")
     lines.extend(f"    {_text_change(change)}" for change in entry.changes)
-    if entry.change_types:
-        lines.append("    changes: " + ", ".join(entry.change_types))
+    sent = [*entry.change_types, *(["ReleaseOffer"] if entry.release else [])]
+    if sent:
+        lines.append("    changes: " + ", ".join(sent))
     return [*lines, ""]
 
 
 def _text_change(change: FieldChange) -> str:
-    if change.old is None:
-        return f"{change.field}: {change.new}"
-    if change.new is None:
-        return f"{change.field}: {change.old} -> (removed)"
-    return f"{change.field}: {change.old} -> {change.new}"
+    old, new = _text_value(change.field, change.old), _text_value(change.field, change.new)
+    if old is None:
+        return f"{change.field}: {new}"
+    if new is None:
+        return f"{change.field}: {old} -> (removed)"
+    return f"{change.field}: {old} -> {new}"
+
+
+_FREE_TEXT: Final = frozenset({"refund policy"})
+"""Fields whose value is the seller's prose: shown quoted, line breaks as ``\\n``, so that a
+reviewer sees exactly the text the buyer will read, on the change's one line."""
+
+
+def _text_value(field: str, value: str | None) -> str | None:
+    if value is None or field not in _FREE_TEXT:
+        return value
+    return json.dumps(value, ensure_ascii=False)
 
 
 def render_json(plan: Plan) -> str:
@@ -118,6 +145,7 @@ def render_markdown(plan: Plan) -> str:
     head = [_MARKER, f"### offerops plan — {summary_line(plan)[6:]}", ""]
     if plan.refused:
         head.extend([f"> [!CAUTION]\n> {_outcome(plan)[0]}", ""])
+    head.extend(_markdown_warnings(plan))
     head.extend(_review_first(plan))
     sections = [_markdown_entry(entry) for entry in plan.entries if entry.action != "no-op"]
     unchanged = [entry.key for entry in plan.entries if entry.action == "no-op"]
@@ -136,6 +164,14 @@ def render_markdown(plan: Plan) -> str:
             "GitHub's size limit; the full plan is in the job summary and the plan artifact."
         )
     return body + "\n\n" + "\n".join(line for line in tail if line) + "\n"
+
+
+def _markdown_warnings(plan: Plan) -> list[str]:
+    """One WARNING alert listing every product warning (offerops.yaml vs the marketplace)."""
+    if not plan.warnings:
+        return []
+    items = "\n".join(f"> - {_escape(warning.message)}" for warning in plan.warnings)
+    return [f"> [!WARNING]\n> **offerops.yaml disagrees with the marketplace:**\n{items}", ""]
 
 
 def _review_first(plan: Plan) -> list[str]:
@@ -174,13 +210,26 @@ def _markdown_entry(entry: OfferPlan) -> str:
     return "\n".join([*lines, "</details>"])
 
 
+MONEY_LABELS = (
+    "price ",
+    "rate ",
+    "contract price",
+    "installment ",
+    "annual price",
+    "usage rate ",
+)
+"""Reviewer labels whose values are money (shown with the currency and thousands separators)."""
+
+
 def _human(field: str, value: str | None, currency: str | None) -> str:
     """Money with thousands separators, buyers one per line, cells escaped."""
     if value is None:
         return "—"
     if field == "buyers":
         return "<br>".join(f"`{account}`" for account in value.split(", "))
-    if field.startswith(("price ", "rate ", "contract price", "installment ")):
+    if field in _FREE_TEXT:
+        return "<br>".join(_escape(line) for line in value.splitlines())
+    if field.startswith(MONEY_LABELS):
         try:
             amount = Decimal(value)
         except InvalidOperation:

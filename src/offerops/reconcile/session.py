@@ -31,6 +31,7 @@ from offerops.reconcile.apply import (
 from offerops.reconcile.desired import DesiredOffer
 from offerops.reconcile.fetch import CountingClient, KeyIndex, fetch_actual
 from offerops.reconcile.plan import Plan, check_not_stale, desired_state, make_plan
+from offerops.reconcile.replacements import agreement_lookup, gather
 from offerops.reconcile.retry import RetryPolicy
 
 STATE_DIR = ".offerops"
@@ -83,9 +84,20 @@ class Session:
 
     def plan(self, prune: bool = False) -> Plan:
         desired = self.desired()
-        plan = make_plan(desired, self.actual(prune), self.today, self.label, prune)
+        actual = self.actual(prune)
+        lookup = agreement_lookup(self.agreements, self.retry)
+        agreements = gather(desired, actual, self.today, prune, lookup)
+        plan = make_plan(desired, actual, self.today, self.label, prune, agreements)
         plan.api_calls = dict(self.client.calls)
         return plan
+
+    def check_products(self, plan: Plan) -> None:
+        """Add the plan's warnings where offerops.yaml's products disagree with the marketplace
+        (``offerops.products.check``: one call per 20 products, none when nothing changes)."""
+        from offerops.products.check import check_products
+
+        plan.warnings = check_products(self.client, self.retry, self.report, plan.entries)
+        plan.api_calls = dict(self.client.calls)
 
     def apply(
         self,
@@ -108,12 +120,19 @@ class Session:
         self.agreements.close()
 
 
+def _first_errors(report: LintReport, shown: int = 3) -> str:
+    """The first errors, positioned, so plan and apply say where without another command."""
+    errors = [f for f in sorted(report.findings) if str(f.severity) == "error"][:shown]
+    return "".join(f"\n  {f.file}:{f.line}:{f.column}: {f.rule} {f.message}" for f in errors)
+
+
 def open_session(root: Path, today: date, retry: RetryPolicy | None = None) -> Session:
     """Lint the repository (errors stop here) and open its backend."""
     report = lint(LintRequest(root=root, today=today))
     if report.repo is None:
         raise ConfigError(
-            "offerops.yaml has errors", hint="run `offerops lint` to see and fix them"
+            "offerops.yaml has errors" + _first_errors(report),
+            hint="run `offerops lint` to see and fix them",
         )
     if report.has_errors:
         errors = report.summary.errors

@@ -34,7 +34,11 @@ class OfferStatus:
 
 
 def state_of(offer: ActualOffer, today: date) -> str:
-    """draft, active or expired, as a seller thinks of it."""
+    """draft, active or expired, as a seller thinks of it (the console's statuses).
+
+    Expired is read from the date: the API has no Expired state. ``lifecycle: expired`` sends
+    the day before today, so an offer ended by apply shows as expired at once.
+    """
     if not offer.released:
         return "draft"
     return "expired" if offer.expired(today) else "active"
@@ -52,12 +56,12 @@ def offer_status(
         expires_on=offer.expires_on,
         buyers=targeting.buyer_accounts if targeting is not None else (),
         url=OFFER_URL.format(product=offer.product_id, offer=offer.offer_id),
-        agreements=tuple(_agreements(offer.offer_id, agreements_client, retry)),
+        agreements=tuple(agreements_of(offer.offer_id, agreements_client, retry)),
     )
 
 
-def _agreements(offer_id: str, client: AgreementClient, retry: RetryPolicy) -> list[Agreement]:
-    """Agreements made from this offer (SearchAgreements as the proposer)."""
+def agreements_of(offer_id: str, client: AgreementClient, retry: RetryPolicy) -> list[Agreement]:
+    """Agreements made from this offer (SearchAgreements as the proposer), every status."""
     request: dict[str, object] = {
         "catalog": "AWSMarketplace",
         "filters": [

@@ -5,13 +5,24 @@ Registered by name; ``--format`` choices come from :data:`REPORTERS` (check-json
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Protocol
 
 from offerops.lint.runner import LintReport
 from offerops.report import github, json_report, sarif, text
+from offerops.report.settings import DEFAULT_SETTINGS, ReportSettings
 
-Reporter = Callable[[LintReport, bool], str]
-"""``render(report, color) -> str``; ``color`` is only honoured by the text reporter."""
+__all__ = ["DEFAULT_SETTINGS", "REPORTERS", "ReportSettings", "Reporter"]
+
+
+class Reporter(Protocol):
+    """``render(report, color, settings) -> str``; ``color`` is only honoured by the text
+    reporter, ``settings`` (paths inside the git work tree, documentation URL) only by github
+    and sarif."""
+
+    def __call__(
+        self, report: LintReport, color: bool, settings: ReportSettings = ..., /
+    ) -> str: ...
+
 
 REPORTERS: dict[str, Reporter] = {
     "text": text.render,

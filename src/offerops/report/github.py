@@ -5,25 +5,29 @@
 Values are escaped as the Actions runner expects (``actions/toolkit`` ``command.ts``): in the
 message ``%``, CR and LF; in properties also ``:`` and ``,``. A finding therefore always takes
 exactly one line. The last line is the plain summary, which the runner prints as log text.
+
+``file`` is relative to the root of the git work tree (GitHub places annotations by repository
+path), not to the offers repository, which may be a subdirectory (:class:`ReportSettings`).
 """
 
 from __future__ import annotations
 
 from offerops.lint.finding import Finding, Summary
 from offerops.lint.runner import LintReport
+from offerops.report.settings import DEFAULT_SETTINGS, ReportSettings
 
 
-def render(report: LintReport, color: bool) -> str:
+def render(report: LintReport, color: bool, settings: ReportSettings = DEFAULT_SETTINGS) -> str:
     """One workflow command per finding, then a summary line; ``color`` is ignored."""
-    lines = [annotation(finding) for finding in report.findings]
+    lines = [annotation(finding, settings) for finding in report.findings]
     lines.append(summary_line(report.summary, bool(report.findings)))
     return "\n".join(lines) + "\n"
 
 
-def annotation(finding: Finding) -> str:
+def annotation(finding: Finding, settings: ReportSettings = DEFAULT_SETTINGS) -> str:
     """``::error file=…,line=…,col=…,title=…::message`` for one finding."""
     properties = {
-        "file": finding.file,
+        "file": settings.repository_path(finding.file),
         "line": str(finding.line),
         "col": str(finding.column),
         "title": f"{finding.rule} {finding.name}",

@@ -6,13 +6,17 @@ from itertools import groupby
 
 from offerops.lint.finding import Finding, Severity
 from offerops.lint.runner import LintReport
+from offerops.report.settings import DEFAULT_SETTINGS, ReportSettings
 
 _COLORS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m"}
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
 
 
-def render(report: LintReport, color: bool) -> str:
-    """Findings grouped by file (a blank line between files), then a one-line summary."""
+def render(report: LintReport, color: bool, settings: ReportSettings = DEFAULT_SETTINGS) -> str:
+    """Findings grouped by file (a blank line between files), then a one-line summary.
+
+    Paths stay relative to the offers repository, as in the terminal; ``settings`` is unused.
+    """
     blocks = [
         "\n".join(_line(finding, color) for finding in findings)
         for _, findings in groupby(report.findings, key=lambda finding: finding.file)

@@ -26,6 +26,15 @@ class Position:
 ORIGIN = Position(1, 1)
 
 
+@dataclass(frozen=True, slots=True)
+class LoadProblem:
+    """A problem found while reading or parsing, before any model exists."""
+
+    rule: str
+    position: Position
+    message: str
+
+
 class Mark(Protocol):
     """A 0-based parser mark (libyaml's); converted to a :class:`Position` only when needed."""
 
@@ -34,6 +43,20 @@ class Mark(Protocol):
 
     @property
     def column(self) -> int: ...
+
+
+def offset_position(content: str | bytes, offset: int) -> Position:
+    """The position of a character (or byte) offset into ``content``."""
+    newline = "\n" if isinstance(content, str) else b"\n"
+    head = content[:offset]
+    line = head.count(newline) + 1  # type: ignore[arg-type]
+    column = offset - (head.rfind(newline) + 1) + 1  # type: ignore[arg-type]
+    return Position(line, column)
+
+
+def count_lines(text: str) -> int:
+    """Lines as an editor shows them (a last line without newline counts)."""
+    return max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
 
 
 def position_of(mark: Mark | Position) -> Position:

@@ -28,7 +28,19 @@ from offerops.fileio import (
     read_regular,
 )
 from offerops.model.limits import MAX_OFFER_FILE_BYTES, MAX_YAML_DEPTH, MAX_YAML_NODES
-from offerops.source.document import ORIGIN, DataPath, Document, Mark, Position, position_of
+from offerops.source.aliases import Slot, alias_positions, slot
+from offerops.source.document import (
+    ORIGIN,
+    DataPath,
+    Document,
+    Mark,
+    Position,
+    count_lines,
+    offset_position,
+    position_of,
+)
+from offerops.source.document import LoadProblem as LoadProblem  # re-exported for the runner
+from offerops.source.syntax import parse_error
 
 try:  # the C parser; ruamel ships a pure-Python fallback we deliberately do not use
     from _ruamel_yaml import CParser  # type: ignore[import-not-found]
@@ -41,15 +53,6 @@ SAFE_TAGS = frozenset(
 )
 _INT_DECIMAL = re.compile(r"^[-+]?[0-9][0-9_]*$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-
-
-@dataclass(frozen=True, slots=True)
-class LoadProblem:
-    """A problem found while reading or parsing, before any model exists."""
-
-    rule: str
-    position: Position
-    message: str
 
 
 _RESOLVED: dict[tuple[str, Any], Any] = {}
@@ -109,21 +112,36 @@ def _pos(node: Node) -> Position:
 
 
 class _Converter:
-    """Turns a node graph into plain data, recording positions and problems."""
+    """Turns a node graph into plain data, recording positions and problems.
 
-    def __init__(self, relpath: str) -> None:
+    A node reached through an alias (``*acme``, ``<<: *seat``) is the anchored node itself; its
+    whole subtree is recorded at the alias (``via``), the line that repeats it, so a finding about
+    the repeated value points where the seller repeated it, not at the anchor.
+    """
+
+    def __init__(self, relpath: str, aliases: dict[Slot, Position] | None = None) -> None:
         self.doc = Document(relpath=relpath, data=None)
         self.problems: list[LoadProblem] = []
         self._nodes = 0
         self._on_stack: set[int] = set()
+        self._aliases = aliases or {}
 
-    def convert(self, node: Node, path: DataPath, depth: int = 0) -> Any:
+    def _via(self, via: Position | None, collection: Node, index: int) -> Position | None:
+        """Where child ``index`` of ``collection`` is recorded: the enclosing alias, if any, else
+        its own alias if it is written as one, else None (its own marks)."""
+        if via is not None or not self._aliases:
+            return via
+        return self._aliases.get(slot(collection.start_mark, index))
+
+    def convert(
+        self, node: Node, path: DataPath, depth: int = 0, via: Position | None = None
+    ) -> Any:
         self._nodes += 1
         if self._nodes > MAX_YAML_NODES:
             raise _Budget(_pos(node), f"document expands to more than {MAX_YAML_NODES} nodes")
         if depth > MAX_YAML_DEPTH:
             raise _Budget(_pos(node), f"document nests deeper than {MAX_YAML_DEPTH} levels")
-        self.doc.values[path] = node.start_mark
+        self.doc.values[path] = via or node.start_mark
         tag = _tag(node)
         if tag not in SAFE_TAGS and self._check_tag(node, tag):
             self.doc.tagged.add(path)
@@ -134,9 +152,9 @@ class _Converter:
         self._on_stack.add(id(node))
         try:
             if isinstance(node, MappingNode):
-                return self._mapping(node, path, depth)
+                return self._mapping(node, path, depth, via)
             return [
-                self.convert(item, (*path, index), depth + 1)
+                self.convert(item, (*path, index), depth + 1, self._via(via, node, index))
                 for index, item in enumerate(node.value)
             ]
         finally:
@@ -157,37 +175,40 @@ class _Converter:
         )
         return True
 
-    def _mapping(self, node: MappingNode, path: DataPath, depth: int) -> dict[str, Any]:
+    def _mapping(
+        self, node: MappingNode, path: DataPath, depth: int, via: Position | None
+    ) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        merges: list[Node] = []
-        for key_node, value_node in node.value:
+        merges: list[tuple[Node, Position | None]] = []
+        for index, (key_node, value_node) in enumerate(node.value):
+            value_via = self._via(via, node, 2 * index + 1)
             if isinstance(key_node, ScalarNode) and _tag(key_node) == TAG + "merge":
-                merges.append(value_node)
+                merges.append((value_node, value_via))
             else:
-                self._entry(result, key_node, value_node, path, depth)
-        for merge in merges:
-            self._merge(result, merge, path, depth)
+                entry = _Entry(key_node, value_node, self._via(via, node, 2 * index), value_via)
+                self._entry(result, entry, path, depth)
+        for merge, merge_via in merges:
+            self._merge(result, merge, merge_via, path, depth)
         return result
 
-    def _entry(
-        self, target: dict[str, Any], key_node: Node, value_node: Node, path: DataPath, depth: int
-    ) -> None:
-        key = self._key(key_node)
+    def _entry(self, target: dict[str, Any], entry: _Entry, path: DataPath, depth: int) -> None:
+        key = self._key(entry.key)
         if key is None:
             return
         child = (*path, key)
+        key_mark = entry.key_via or entry.key.start_mark
         if key in target:
             self.problems.append(
                 LoadProblem(
                     "OFR002",
-                    _pos(key_node),
+                    position_of(key_mark),
                     f'duplicate key "{key}" (first at line {_line(self.doc.keys[child])}); '
                     "keep one of them",
                 )
             )
             return
-        self.doc.keys[child] = key_node.start_mark
-        target[key] = self.convert(value_node, child, depth + 1)
+        self.doc.keys[child] = key_mark
+        target[key] = self.convert(entry.value, child, depth + 1, entry.value_via)
 
     def _key(self, node: Node) -> str | None:
         self._nodes += 1
@@ -200,19 +221,43 @@ class _Converter:
         )
         return None
 
-    def _merge(self, target: dict[str, Any], node: Node, path: DataPath, depth: int) -> None:
-        """Support ``<<: *defaults``: keys written in place win over merged ones."""
-        sources = node.value if isinstance(node, SequenceNode) else [node]
-        for source in sources:
+    def _merge(
+        self,
+        target: dict[str, Any],
+        node: Node,
+        via: Position | None,
+        path: DataPath,
+        depth: int,
+    ) -> None:
+        """Support ``<<: *defaults``: keys written in place win over merged ones. Merged entries
+        are recorded at the alias that merges them (``via``) when there is one."""
+        if isinstance(node, SequenceNode):
+            sources = [(item, self._via(via, node, i)) for i, item in enumerate(node.value)]
+        else:
+            sources = [(node, via)]
+        for source, source_via in sources:
             if not isinstance(source, MappingNode):
-                self.problems.append(
-                    LoadProblem("OFR001", _pos(source), "a merge key (<<) needs a mapping or list")
-                )
+                position = source_via or _pos(source)
+                message = "a merge key (<<) needs a mapping or list"
+                self.problems.append(LoadProblem("OFR001", position, message))
                 continue
-            for key_node, value_node in source.value:
+            for index, (key_node, value_node) in enumerate(source.value):
                 key = self._key(key_node)
                 if key is not None and key not in target:
-                    self._entry(target, key_node, value_node, path, depth)
+                    key_via = self._via(source_via, source, 2 * index)
+                    value_via = self._via(source_via, source, 2 * index + 1)
+                    entry = _Entry(key_node, value_node, key_via, value_via)
+                    self._entry(target, entry, path, depth)
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """A mapping entry's nodes, and the aliases they are recorded at (None: their own marks)."""
+
+    key: Node
+    value: Node
+    key_via: Position | None
+    value_via: Position | None
 
 
 def _scalar(node: ScalarNode, tag: str) -> Any:
@@ -222,8 +267,8 @@ def _scalar(node: ScalarNode, tag: str) -> Any:
         return _int(text)
     if tag == TAG + "float":
         return _float(text)
-    if tag == TAG + "bool":
-        return text.lower() in ("true", "yes", "on", "y")
+    if tag == TAG + "bool":  # YAML 1.2: only true/false; yes, no, on, off stay strings
+        return text.lower() == "true"
     if tag == TAG + "null":
         return None
     if tag == TAG + "timestamp" and _DATE.match(text):
@@ -262,19 +307,19 @@ def _decode(raw: bytes) -> tuple[str | None, LoadProblem | None]:
     except UnicodeDecodeError as error:
         return None, LoadProblem(
             "OFR005",
-            _offset_position(raw, error.start),
+            offset_position(raw, error.start),
             f"file is not valid UTF-8 (byte 0x{raw[error.start]:02x}); save it as UTF-8",
         )
     nul = text.find("\x00")
     if nul >= 0:
         return None, LoadProblem(
-            "OFR005", _offset_position(text, nul), "file contains a NUL byte; remove it"
+            "OFR005", offset_position(text, nul), "file contains a NUL byte; remove it"
         )
     odd = _odd_line_break(text)
     if odd is not None:
         offset, name = odd
         message = f"file has a {name} line break; save it with LF (or CRLF) line endings"
-        return None, LoadProblem("OFR005", _offset_position(text, offset), message)
+        return None, LoadProblem("OFR005", offset_position(text, offset), message)
     return text, None
 
 
@@ -297,70 +342,11 @@ def _odd_line_break(text: str) -> tuple[int, str] | None:
     return min(found) if found else None
 
 
-def _offset_position(content: str | bytes, offset: int) -> Position:
-    newline = "\n" if isinstance(content, str) else b"\n"
-    head = content[:offset]
-    line = head.count(newline) + 1  # type: ignore[arg-type]
-    column = offset - (head.rfind(newline) + 1) + 1  # type: ignore[arg-type]
-    return Position(line, column)
-
-
-def _word_at(text: str, mark: Any, sigil: str) -> str:
-    """The anchor or alias name at a parser mark (``&name`` / ``*name``)."""
-    lines = text.split("\n")
-    line = lines[mark.line] if mark.line < len(lines) else ""
-    match = re.match(re.escape(sigil) + r"([^\s,\[\]{}]+)", line[mark.column :])
-    return match.group(1) if match else "?"
-
-
-def count_lines(text: str) -> int:
-    """Lines as an editor shows them (a last line without newline counts)."""
-    return max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
-
-
-def _parse_error(error: Exception, text: str) -> LoadProblem:
-    """Turn any libyaml error into a problem at its mark, never past the end of the file."""
-    problem = _parse_problem(error, text)
-    last = count_lines(text)
-    if problem.position.line > last:
-        end_of_last_line = len(text.rstrip("\n").rsplit("\n", 1)[-1]) + 1
-        return LoadProblem(problem.rule, Position(last, end_of_last_line), problem.message)
-    return problem
-
-
-def _parse_problem(error: Exception, text: str) -> LoadProblem:
-    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    position = Position(mark.line + 1, mark.column + 1) if mark is not None else ORIGIN
-    offset = getattr(error, "position", None)
-    if mark is None and isinstance(offset, int):
-        position = _offset_position(text, offset)
-    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-    context = getattr(error, "context", None)
-    context_mark = getattr(error, "context_mark", None)
-    if context and "duplicate anchor" in context and mark is not None:
-        name = _word_at(text, mark, "&")
-        first = f" (first at line {context_mark.line + 1})" if context_mark is not None else ""
-        return LoadProblem(
-            "OFR001", position, f'anchor "&{name}" is defined twice{first}; rename one'
-        )
-    if problem and "undefined alias" in problem and mark is not None:
-        name = _word_at(text, mark, "*")
-        return LoadProblem(
-            "OFR001", position, f'alias "*{name}" refers to no anchor; define "&{name}" before it'
-        )
-    if problem and "could not find expected ':'" in problem and context_mark is not None:
-        position = Position(context_mark.line + 1, context_mark.column + 1)
-        return LoadProblem("OFR001", position, "YAML syntax error: a key without its ':'")
-    if context and "expected a single document" in context:
-        return LoadProblem(
-            "OFR007", position, "file has more than one YAML document (---); keep one offer a file"
-        )
-    detail = f"{context}, {problem}" if context and context != problem else problem
-    return LoadProblem("OFR001", position, f"YAML syntax error: {detail}")
-
-
-_LEAD = re.compile(r"^[ \t\-?:\ufeff]*", re.MULTILINE)
-"""The indentation and block indicators (``- ``, ``? ``, ``: ``) that start a line."""
+_LEAD = re.compile(r"^(?![ \t]*(?:#|\r?\n|$))[ \t\-?:\ufeff]*", re.MULTILINE)
+"""The indentation and block indicators (``- ``, ``? ``, ``: ``) that start a line; lines that
+hold only a comment or only whitespace open nothing, so they are skipped (a comment aligned far
+to the right is common in hand-written offers)."""
+_NOT_COMMENT_ONLY = r"(?![ \t]*(?:#|\r?\n|$))"
 
 
 def _depth_bound(text: str) -> int:
@@ -379,7 +365,7 @@ def _depth_bound(text: str) -> int:
 @functools.cache
 def _lead_of(width: int) -> re.Pattern[str]:
     """Finds a line (after the first) whose lead (see ``_LEAD``) is at least ``width`` long."""
-    return re.compile("\\n" + _LEAD.pattern[1:-1] + "{" + str(width) + "}")
+    return re.compile("\\n" + _NOT_COMMENT_ONLY + r"[ \t\-?:\ufeff]{" + str(width) + "}")
 
 
 def may_nest_too_deep(text: str) -> bool:
@@ -433,7 +419,7 @@ def parse_text(text: str, relpath: str) -> tuple[Document | None, list[LoadProbl
     try:
         root = composer.get_single_node()
     except Exception as error:  # libyaml raises several unrelated error types
-        return None, [_parse_error(error, text)]
+        return None, [parse_error(error, text)]
     finally:
         composer.dispose()
     lines = count_lines(text)
@@ -443,7 +429,7 @@ def parse_text(text: str, relpath: str) -> tuple[Document | None, list[LoadProbl
         kind = "a list" if isinstance(root, SequenceNode) else "a single value"
         message = f"the file must be a mapping of fields (apiVersion, kind, key, spec), not {kind}"
         return None, [LoadProblem("OFR103", ORIGIN, message)]
-    converter = _Converter(relpath)
+    converter = _Converter(relpath, alias_positions(text))
     converter.doc.lines = lines
     try:
         converter.doc.data = converter.convert(root, ())

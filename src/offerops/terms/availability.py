@@ -11,7 +11,7 @@ YAML: ``spec.expiresOn``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Final
 
 from offerops.terms.document import (
@@ -58,3 +58,18 @@ def fields(value: Availability) -> Fields:
 def field_path(label: str) -> YamlPath:
     """``expires`` comes from ``spec.expiresOn``."""
     return YAML_PATH
+
+
+def ended(today: date) -> Availability:
+    """What ``lifecycle: expired`` sends: the day before ``today``, so the offer ends at once.
+
+    ``expiresOn`` is the last day a buyer can accept, so sending today would leave the offer
+    acceptable until 23:59:59 UTC. AWS's ``ExpirePrivateOffer`` sample
+    (aws-samples/aws-marketplace-reference-code,
+    ``java/src/main/resources/changeSets/offers/ExpirePrivateOffer.json``) ends an offer with a
+    past AvailabilityEndDate, and the Seller Guide says cancelling "will modify the offer
+    expiration date, so the offer will display as expired". The day before today is the
+    latest past date: it keeps the record of when the offer was ended, and ``today`` is the
+    plan's (UTC, or ``OFFEROPS_TODAY``), so a saved plan sends the date it showed.
+    """
+    return Availability(today - timedelta(days=1))

@@ -9,6 +9,15 @@ Decisions where the API docs are silent (docs/reconciler.md): an upfront contrac
 dimension has a ``quantity`` is a FixedUpfrontPricingTerm (Price = sum of price x quantity);
 installments are a FixedUpfrontPricingTerm with Price 0.00 plus a PaymentScheduleTerm; anything
 else upfront is a ConfigurableUpfrontPricingTerm.
+
+The shapes of issue 13 follow AWS's reference change sets (aws-samples/
+aws-marketplace-reference-code): a contract's ``usageDimensions`` add a UsageBasedPricingTerm
+under PricingModel Contract (CreatePrivateOfferWithContractWithPayAsYouGoPricingForSaas); usage
+pricing with ``annual`` adds a ConfigurableUpfrontPricingTerm whose Selector is the annual
+duration (CreatePrivateOfferWithHourlyAnnualPricingForAmiProduct), or with installments a
+FixedUpfrontPricingTerm of Price 0.00 with that Duration and a PaymentScheduleTerm
+(...AndFlexiblePaymentScheduleForAmi), under PricingModel Usage; ``durationDays`` is ``PnD``;
+``legal.url`` is the CustomEula's Url as written; ``support`` is a SupportTerm.
 """
 
 from __future__ import annotations
@@ -23,10 +32,13 @@ from offerops.model.config import Config
 from offerops.model.installments import schedule_of
 from offerops.model.offer import Legal, OfferFile, OfferSpec
 from offerops.model.pricing import (
+    AnnualPricing,
     ContractDimension,
     ContractPricing,
     ContractTerm,
+    UsageDimension,
     UsagePricing,
+    UsageTerm,
 )
 from offerops.terms import legal
 from offerops.terms.availability import Availability
@@ -46,6 +58,7 @@ from offerops.terms.pricing import (
     PricingTerm,
     UsageBasedPricingTerm,
 )
+from offerops.terms.support import SupportTerm
 from offerops.terms.targeting import Targeting
 from offerops.terms.validity import ValidityTerm
 from offerops.terms.values import Duration, PricingModel, format_money
@@ -80,6 +93,7 @@ def offer_terms(offer: OfferFile, config: Config, documents_url: DocumentsUrl) -
         validity=_validity(spec.pricing),
         payment_schedule=_payment_schedule(spec.pricing),
         legal=_legal(spec.legal, documents_url),
+        support=SupportTerm(spec.support.refundPolicy) if spec.support is not None else None,
         markup=(
             Markup(channel.markupPercentage)
             if channel is not None and channel.markupPercentage is not None
@@ -104,9 +118,36 @@ def _information(spec: OfferSpec) -> Information:
 
 def _pricing(pricing: UsagePricing | ContractPricing) -> Pricing:
     if isinstance(pricing, UsagePricing):
-        rates = tuple(DimensionPrice(d.key, d.price) for d in pricing.dimensions)
-        return Pricing("Usage", (UsageBasedPricingTerm(pricing.currency, rates),))
-    return Pricing("Contract", (contract_term(pricing),))
+        hourly = _rates(pricing.currency, pricing.dimensions)
+        if pricing.annual is None:
+            return Pricing("Usage", (hourly,))
+        return Pricing("Usage", (hourly, annual_term(pricing, pricing.annual)))
+    terms: tuple[PricingTerm, ...] = (contract_term(pricing),)
+    if pricing.usageDimensions:
+        terms += (_rates(pricing.currency, pricing.usageDimensions),)
+    return Pricing("Contract", terms)
+
+
+def _rates(currency: str, dimensions: list[UsageDimension]) -> UsageBasedPricingTerm:
+    return UsageBasedPricingTerm(
+        currency, tuple(DimensionPrice(d.key, d.price) for d in dimensions)
+    )
+
+
+def annual_term(pricing: UsagePricing, annual: AnnualPricing) -> PricingTerm:
+    """Annual prices per instance (Configurable, both constraints Allowed, as AWS's sample), or
+    with installments fixed quantities for Price 0.00 over the annual Duration."""
+    duration = Duration(days=annual.durationDays)
+    if pricing.payment == "installments":
+        grants = tuple(Grant(d.key, d.quantity) for d in annual.dimensions)
+        return FixedUpfrontPricingTerm(pricing.currency, Decimal(0), grants, duration)
+    card = ConfigurableRateCard(
+        duration=duration,
+        prices=tuple(DimensionPrice(d.key, d.price or Decimal(0)) for d in annual.dimensions),
+        multiple_dimension_selection="Allowed",
+        quantity_configuration="Allowed",
+    )
+    return ConfigurableUpfrontPricingTerm(pricing.currency, (card,))
 
 
 def is_fixed(pricing: ContractPricing) -> bool:
@@ -137,9 +178,12 @@ def contract_term(pricing: ContractPricing) -> PricingTerm:
 
 
 def selector_duration(contract: ContractTerm) -> Duration:
-    """A rate card's duration: ``P36M``, or the days from a dated start up to ``endsOn``."""
+    """A rate card's duration: ``P36M``, ``P30D``, or the days from a dated start up to
+    ``endsOn``."""
     if contract.durationMonths is not None:
         return Duration(months=contract.durationMonths)
+    if contract.durationDays is not None:
+        return Duration(days=contract.durationDays)
     if isinstance(contract.starts, date) and contract.endsOn is not None:
         return Duration(days=(contract.endsOn - contract.starts).days + 1)
     return DEFAULT_SELECTOR
@@ -151,13 +195,24 @@ def _validity(pricing: UsagePricing | ContractPricing) -> ValidityTerm:
     start = starts if isinstance(starts, date) else None
     if term.endsOn is not None:
         return ValidityTerm(end_date=term.endsOn, start_date=start)
-    if term.durationMonths is None:
-        raise ValueError("the term has neither durationMonths nor endsOn")
-    return ValidityTerm(duration=Duration(months=term.durationMonths), start_date=start)
+    return ValidityTerm(duration=term_duration(term), start_date=start)
+
+
+def term_duration(term: ContractTerm | UsageTerm) -> Duration:
+    """``durationMonths`` as ``PnM``, ``durationDays`` as ``PnD``."""
+    if term.durationMonths is not None:
+        return Duration(months=term.durationMonths)
+    if term.durationDays is not None:
+        return Duration(days=term.durationDays)
+    raise ValueError("the term has neither durationMonths, durationDays nor endsOn")
 
 
 def _payment_schedule(pricing: UsagePricing | ContractPricing) -> PaymentScheduleTerm | None:
-    if not isinstance(pricing, ContractPricing) or pricing.installments is None:
+    if pricing.installments is None:
+        return None
+    if isinstance(pricing, UsagePricing) and (
+        pricing.annual is None or pricing.payment != "installments"
+    ):
         return None
     schedule = tuple(
         Installment(when, amount) for when, amount in schedule_of(pricing.installments)
@@ -166,6 +221,8 @@ def _payment_schedule(pricing: UsagePricing | ContractPricing) -> PaymentSchedul
 
 
 def _legal(terms: Legal, documents_url: DocumentsUrl) -> LegalTerm:
+    if terms.terms == "custom" and terms.url is not None:
+        return legal.custom(terms.url)
     if terms.terms == "custom":
         return legal.custom(documents_url(terms.documents or []))
     return legal.standard(SCMP_VERSION if terms.terms == "scmp" else STANDARD_EULA_VERSION)
@@ -194,12 +251,54 @@ def unrepresentable(offer: OfferFile) -> list[Unrepresentable]:
     found: list[Unrepresentable] = []
     if isinstance(spec.pricing, ContractPricing):
         found += _contract_losses(spec.pricing)
-    if spec.legal.terms != "custom" and spec.legal.documents:
+    else:
+        found += _usage_losses(spec.pricing)
+    return found + _legal_losses(spec.legal)
+
+
+def _legal_losses(terms: Legal) -> list[Unrepresentable]:
+    found = []
+    if terms.terms != "custom" and terms.documents:
         message = (
-            f"documents are only sent with terms: custom; with terms: {spec.legal.terms} "
+            f"documents are only sent with terms: custom; with terms: {terms.terms} "
             "they never reach the marketplace"
         )
         found.append(Unrepresentable(("spec", "legal", "documents"), message, "OFR601"))
+    if terms.terms != "custom" and terms.url is not None:
+        message = f"url is only sent with terms: custom; with terms: {terms.terms} it is not"
+        found.append(Unrepresentable(("spec", "legal", "url"), message, "OFR601"))
+    if terms.terms == "custom" and terms.url is not None and terms.documents:
+        message = "with url the documents are not sent; keep one of documents and url"
+        found.append(Unrepresentable(("spec", "legal", "documents"), message, "OFR602"))
+    return found
+
+
+def _usage_losses(pricing: UsagePricing) -> list[Unrepresentable]:
+    """Annual fields the chosen payment does not send (OFR320), installments without annual
+    prices to pay (OFR308)."""
+    found = []
+    if pricing.installments is not None and (
+        pricing.annual is None or pricing.payment != "installments"
+    ):
+        message = "installments pay annual prices: without annual and payment: installments "
+        found.append(
+            Unrepresentable(
+                ("spec", "pricing", "installments"), message + "they are not sent", "OFR308"
+            )
+        )
+    annual = pricing.annual
+    if annual is None:
+        return found
+    unused = "price" if pricing.payment == "installments" else "quantity"
+    for index, dimension in enumerate(annual.dimensions):
+        if getattr(dimension, unused) is not None:
+            found.append(
+                Unrepresentable(
+                    ("spec", "pricing", "annual", "dimensions", index, unused),
+                    f"an annual {unused} is not sent with payment: {pricing.payment}",
+                    "OFR320",
+                )
+            )
     return found
 
 

@@ -1,11 +1,10 @@
-"""``UpdateSupportTerms``: the refund policy shown to the buyer (read, never produced).
+"""``UpdateSupportTerms``: the refund policy shown to the buyer.
 
-Shape (Catalog API reference, "Work with private offers" -> UpdateSupportTerms):
-``{"Terms": [{"Type": "SupportTerm", "RefundPolicy": "…"}]}``. The offer format has no field
-for it: offerops never sends one, but reads it so that an adopted offer that has a refund policy
-shows it in the plan and is not imported without it (``to_offer`` refuses).
+Shape (Catalog API reference, "Work with private offers" -> UpdateSupportTerms; AWS sample
+UpdateRefundPolicy): ``{"Terms": [{"Type": "SupportTerm", "RefundPolicy": "…"}]}``. An offer
+without ``support`` has no SupportTerm: on a draft the update removes one (``{"Terms": []}``).
 
-YAML: none.
+YAML: ``spec.support.refundPolicy``.
 """
 
 from __future__ import annotations
@@ -27,7 +26,7 @@ from offerops.terms.values import Fields
 CHANGE_TYPE: Final = "UpdateSupportTerms"
 TERM_TYPE: Final = "SupportTerm"
 AREA: Final = "support terms"
-YAML_PATH: Final[YamlPath] = ("spec",)
+YAML_PATH: Final[YamlPath] = ("spec", "support")
 
 
 @dataclass(frozen=True)
@@ -57,5 +56,5 @@ def fields(value: SupportTerm) -> Fields:
 
 
 def field_path(label: str) -> YamlPath:
-    """No YAML field: findings point at ``spec``."""
+    """``refund policy`` comes from ``spec.support``."""
     return YAML_PATH

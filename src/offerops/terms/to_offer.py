@@ -3,11 +3,14 @@
 The inverse of ``from_offer.offer_terms``: the file written here maps back to the same terms, so
 the next plan adopts the offer with nothing to change. Same layout as hand-written offers (and
 as the dictionary-based importer it replaced). Whatever the v1 format cannot say raises
-:class:`NotExpressible` rather than being left out: support and renewal terms, terms of unknown
-types, countries in the targeting, a renewal of another pricing model, several rate cards or one
+:class:`NotExpressible` rather than being left out: renewal terms, terms of unknown types,
+countries in the targeting, a renewal of another pricing model, several rate cards or one
 without both constraints, a rate card duration that does not follow from the contract, a price
 next to a payment schedule or a schedule in another currency, a standard EULA of another
-version. (Found by the round-trip property in tests/terms/test_unrepresentable.py.)
+version. (Found by the round-trip property in tests/terms/test_unrepresentable.py.) A custom EULA
+whose documents are not in legal/ is written as its ``url``; durations in whole days as
+``durationDays``; a support term as ``support``; hourly plus annual pricing as ``annual`` and a
+contract's usage rates as ``usageDimensions``.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from offerops.terms.information import renewal_of
 from offerops.terms.offer import OfferTerms
 from offerops.terms.payment_schedule import PaymentScheduleTerm
 from offerops.terms.pricing import (
+    ConfigurableRateCard,
     ConfigurableUpfrontPricingTerm,
     FixedUpfrontPricingTerm,
     UsageBasedPricingTerm,
@@ -58,6 +62,10 @@ class OfferIdentity:
     offer_id: str
     product_id: str | None
     resale_authorization_id: str | None = None
+    draft: bool = False
+    """The offer was never released: written as ``lifecycle: draft`` so plan keeps it one."""
+    replaces_agreement: str | None = None
+    """The agreement a replacement offer replaces (``OfferSummary.TargetAgreementId``)."""
 
 
 def offer_yaml(
@@ -78,19 +86,23 @@ def offer_yaml(
         if terms.markup is not None:
             lines.append(f"    markupPercentage: {_q(format_money(terms.markup.percentage))}")
     lines.append(f"  renewal: {renewal_of(information.pre_existing_agreement)}")
+    if identity.replaces_agreement:
+        lines += ["  replaces:", f"    agreement: {identity.replaces_agreement}"]
     lines.append(f"  expiresOn: {_expires(terms)}")
     lines.append("  buyers:")
     accounts = terms.targeting.buyer_accounts if terms.targeting else ()
     lines += [f"    - {_buyer(account, config)}" for account in accounts]
     lines += _pricing(terms)
     lines += _legal(terms, legal_documents)
+    if terms.support is not None:
+        lines += ["  support:", f"    refundPolicy: {_q(terms.support.refund_policy)}"]
+    if identity.draft:
+        lines.append("  lifecycle: draft")
     return "\n".join(lines) + "\n"
 
 
 def _refuse_unsayable(terms: OfferTerms, identity: OfferIdentity) -> None:
     """Terms offerops reads but the v1 format has no field for."""
-    if terms.support is not None:
-        raise NotExpressible("the offer has a support term (refund policy); v1 has no field")
     if terms.renewal_term is not None:
         raise NotExpressible("the offer has a renewal term; v1 has no field for it")
     if terms.unmodelled:
@@ -148,20 +160,93 @@ def _buyer(account: str, config: Config) -> str:
 
 
 def _pricing(terms: OfferTerms) -> list[str]:
+    """The pricing block: one term, a contract with consumption, or hourly plus annual."""
     found = terms.pricing.terms if terms.pricing else ()
     validity = terms.validity or ValidityTerm()
     schedule = terms.payment_schedule
-    only = found[0] if len(found) == 1 else None
-    if schedule is not None and not isinstance(only, FixedUpfrontPricingTerm):
+    rates = [term for term in found if isinstance(term, UsageBasedPricingTerm)]
+    upfront = [term for term in found if isinstance(term, _UPFRONT)]
+    if not found or len(rates) + len(upfront) != len(found) or len(upfront) > 1:
+        kinds = sorted(pricing_term_type(term) for term in found)
+        raise NotExpressible(f"pricing terms {kinds} have no offerops v1 form")
+    rate = rates[0] if rates else None
+    if rate is not None and upfront and terms.pricing and terms.pricing.model == "Usage":
+        return _hourly_annual(rate, upfront[0], validity, schedule)
+    if schedule is not None and not (upfront and isinstance(upfront[0], FixedUpfrontPricingTerm)):
         raise NotExpressible("a payment schedule needs a fixed upfront price")
-    if isinstance(only, UsageBasedPricingTerm):
-        return _usage(only, validity)
-    if isinstance(only, ConfigurableUpfrontPricingTerm):
-        return _configurable(only, validity)
-    if isinstance(only, FixedUpfrontPricingTerm):
-        return _fixed(only, validity, schedule)
-    kinds = sorted(pricing_term_type(term) for term in found)
-    raise NotExpressible(f"pricing terms {kinds} have no offerops v1 form")
+    if not upfront:
+        assert rate is not None
+        return _usage(rate, validity)
+    lines = _contract(upfront[0], validity, schedule)
+    if rate is None:
+        return lines
+    _same_currency(rate.currency, upfront[0].currency, "usage rates")
+    at = lines.index(next(line for line in lines if line.startswith("    payment:")))
+    return [*lines[:at], "    usageDimensions:", *_priced(rate.rates), *lines[at:]]
+
+
+_UPFRONT: Final = (ConfigurableUpfrontPricingTerm, FixedUpfrontPricingTerm)
+
+
+def _contract(
+    term: ConfigurableUpfrontPricingTerm | FixedUpfrontPricingTerm,
+    validity: ValidityTerm,
+    schedule: PaymentScheduleTerm | None,
+) -> list[str]:
+    if isinstance(term, ConfigurableUpfrontPricingTerm):
+        return _configurable(term, validity)
+    return _fixed(term, validity, schedule)
+
+
+def _same_currency(one: str, other: str, what: str) -> None:
+    if one != other:
+        raise NotExpressible(f"the {what} are in {one}, the price in {other}; v1 has one currency")
+
+
+def _hourly_annual(
+    rate: UsageBasedPricingTerm,
+    annual: ConfigurableUpfrontPricingTerm | FixedUpfrontPricingTerm,
+    validity: ValidityTerm,
+    schedule: PaymentScheduleTerm | None,
+) -> list[str]:
+    """Hourly rates plus annual prices (``annual``), paid upfront or by a schedule."""
+    _same_currency(annual.currency, rate.currency, "annual prices")
+    lines = [*_usage(rate, validity), "    annual:"]
+    if isinstance(annual, ConfigurableUpfrontPricingTerm):
+        if schedule is not None:
+            raise NotExpressible("a payment schedule needs a fixed upfront price")
+        card = _annual_card(annual)
+        lines += [f"      durationDays: {_days(card.duration)}", "      dimensions:"]
+        return lines + _priced(card.prices, indent="        ")
+    if schedule is None or annual.price != 0 or annual.duration is None:
+        raise NotExpressible(
+            "a fixed annual price has a v1 form only as Price 0.00 with a Duration and a "
+            "payment schedule"
+        )
+    if any(grant.max_quantity is None for grant in annual.grants):
+        raise NotExpressible("a fixed upfront grant without a MaxQuantity has no v1 form")
+    lines += [f"      durationDays: {_days(annual.duration)}", "      dimensions:"]
+    for grant in annual.grants:
+        lines += [f"        - key: {_key(grant.key)}", f"          quantity: {grant.max_quantity}"]
+    return [*lines, "    payment: installments", *_schedule(schedule, annual.currency)]
+
+
+def _annual_card(term: ConfigurableUpfrontPricingTerm) -> ConfigurableRateCard:
+    """The one annual rate card, with both constraints Allowed (what ``from_offer`` sends)."""
+    if len(term.rate_cards) != 1:
+        raise NotExpressible(f"{len(term.rate_cards)} annual rate cards; v1 has one")
+    card = term.rate_cards[0]
+    allowed = ("Allowed", "Allowed")
+    if (card.multiple_dimension_selection, card.quantity_configuration) != allowed:
+        raise NotExpressible("an annual rate card with constraints other than Allowed")
+    return card
+
+
+def _days(duration: Duration) -> int:
+    days = duration.whole_days
+    if days is None:
+        raise NotExpressible(f"annual duration {duration.iso()} is not in whole days")
+    return days
 
 
 def _key(key: str) -> str:
@@ -171,12 +256,12 @@ def _key(key: str) -> str:
     return key if plain else _q(key)
 
 
-def _priced(prices: tuple[DimensionPrice, ...]) -> list[str]:
+def _priced(prices: tuple[DimensionPrice, ...], indent: str = "      ") -> list[str]:
     lines = []
     for item in prices:
         lines += [
-            f"      - key: {_key(item.key)}",
-            f"        price: {_q(format_money(item.price))}",
+            f"{indent}- key: {_key(item.key)}",
+            f"{indent}  price: {_q(format_money(item.price))}",
         ]
     return lines
 
@@ -248,11 +333,6 @@ def _fixed(
 
 
 def _installments(term: FixedUpfrontPricingTerm, schedule: PaymentScheduleTerm) -> list[str]:
-    if schedule.currency != term.currency:
-        raise NotExpressible(
-            f"the payment schedule is in {schedule.currency}, the price in {term.currency}; "
-            "v1 has one currency"
-        )
     if term.price != 0:
         raise NotExpressible(
             f"a fixed price of {format_money(term.price)} next to a payment schedule has no "
@@ -261,8 +341,13 @@ def _installments(term: FixedUpfrontPricingTerm, schedule: PaymentScheduleTerm) 
     lines = []
     for grant in term.grants:
         lines += [f"      - key: {_key(grant.key)}", f"        quantity: {grant.max_quantity}"]
-    lines += [
-        "    payment: installments",
+    return [*lines, "    payment: installments", *_schedule(schedule, term.currency)]
+
+
+def _schedule(schedule: PaymentScheduleTerm, currency: str) -> list[str]:
+    """The ``installments`` block: the schedule's total and its payments, by date."""
+    _same_currency(schedule.currency, currency, "payments of the schedule")
+    lines = [
         "    installments:",
         f"      total: {_q(format_money(schedule.total))}",
         "      schedule:",
@@ -281,11 +366,13 @@ def _term_length(validity: ValidityTerm, *, with_start: bool) -> list[str]:
         if validity.duration is not None:
             raise NotExpressible("an agreement with both a duration and an end date")
         return [*lines, f"endsOn: {validity.end_date.isoformat()}"]
-    months = validity.duration.whole_months if validity.duration else None
-    if months is None:
-        shown = validity.duration.iso() if validity.duration else "(none)"
-        raise NotExpressible(f"agreement duration {shown} is not in whole months")
-    return [*lines, f"durationMonths: {months}"]
+    duration = validity.duration
+    if duration is not None and duration.whole_months is not None:
+        return [*lines, f"durationMonths: {duration.whole_months}"]
+    if duration is not None and duration.whole_days is not None:
+        return [*lines, f"durationDays: {duration.whole_days}"]
+    shown = duration.iso() if duration else "(none)"
+    raise NotExpressible(f"agreement duration {shown} is neither whole months nor whole days")
 
 
 def _legal(terms: OfferTerms, legal_documents: LegalDocuments) -> list[str]:
@@ -307,6 +394,4 @@ def _legal(terms: OfferTerms, legal_documents: LegalDocuments) -> list[str]:
     if paths:
         lines = ["  legal:", "    terms: custom", "    documents:"]
         return [*lines, *(f"      - {path}" for path in paths)]
-    raise NotExpressible(
-        f"the custom EULA at {url} is not in legal/; download it into legal/ and import again"
-    )
+    return ["  legal:", "    terms: custom", f"    url: {_q(url)}"]

@@ -6,8 +6,16 @@ Shape (Catalog API reference, "Work with private offers" -> UpdateValidityTerms)
 agreement. DescribeEntity returns the term in ``Terms`` with an ``Id`` and dates as
 ``…T00:00:00.000Z``.
 
-YAML: ``spec.pricing.contract`` (``starts``, ``durationMonths``/``endsOn``) or
-``spec.pricing.usage`` (``durationMonths``/``endsOn``).
+A contract without a ValidityTerm lasts as long as its rate card says: AWS's reference change
+sets for contract pricing (CreatePrivateOfferWithContractPricingForAmiProduct,
+CreatePrivateOfferWithContractWithPayAsYouGoPricingForSaas, ...) send a
+ConfigurableUpfrontPricingTerm whose ``Selector`` is the duration and no ValidityTerm. Such an
+offer is read as having the ValidityTerm that duration means (:func:`from_entity`), the term
+offerops sends for ``durationMonths``/``durationDays`` on acceptance: the same agreement, so
+plan compares them equal and ``import`` writes the duration.
+
+YAML: ``spec.pricing.contract`` (``starts``, ``durationMonths``/``durationDays``/``endsOn``) or
+``spec.pricing.usage`` (``durationMonths``/``durationDays``/``endsOn``).
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
+from offerops.terms import pricing
 from offerops.terms.document import (
     DetailsDocument,
     EntityDetails,
@@ -24,6 +33,7 @@ from offerops.terms.document import (
     single_term,
     terms_details,
 )
+from offerops.terms.pricing import ConfigurableUpfrontPricingTerm, FixedUpfrontPricingTerm
 from offerops.terms.values import Duration, Fields, day_of
 
 CHANGE_TYPE: Final = "UpdateValidityTerms"
@@ -55,10 +65,11 @@ def to_details(value: ValidityTerm) -> DetailsDocument:
 
 
 def from_entity(details: EntityDetails) -> ValidityTerm | None:
-    """The offer's ValidityTerm; None when it has none."""
+    """The offer's ValidityTerm; for a contract without one, the one its rate card implies;
+    None otherwise."""
     term = single_term(details, TERM_TYPE)
     if term is None:
-        return None
+        return implied(details)
     only_keys(term, _KEYS, TERM_TYPE)
     duration = term.get("AgreementDuration")
     end = term.get("AgreementEndDate")
@@ -68,6 +79,27 @@ def from_entity(details: EntityDetails) -> ValidityTerm | None:
         None if end is None else day_of(end, f"{TERM_TYPE}.AgreementEndDate"),
         None if start is None else day_of(start, f"{TERM_TYPE}.AgreementStartDate"),
     )
+
+
+def implied(details: EntityDetails) -> ValidityTerm | None:
+    """The ValidityTerm of a contract whose one rate card carries its duration (module doc).
+
+    Only for PricingModel Contract with one ConfigurableUpfrontPricingTerm of one rate card and
+    no FixedUpfrontPricingTerm: hourly plus annual pricing (Usage) has its own agreement length,
+    and a rate card per duration leaves the length to the buyer.
+    """
+    found = pricing.from_entity(details)
+    if found is None or found.model != "Contract":
+        return None
+    if any(isinstance(term, FixedUpfrontPricingTerm) for term in found.terms):
+        return None
+    cards = [
+        card
+        for term in found.terms
+        if isinstance(term, ConfigurableUpfrontPricingTerm)
+        for card in term.rate_cards
+    ]
+    return ValidityTerm(duration=cards[0].duration) if len(cards) == 1 else None
 
 
 def fields(value: ValidityTerm) -> Fields:

@@ -97,6 +97,13 @@ class Duration:
             return None
         return self.months
 
+    @property
+    def whole_days(self) -> int | None:
+        """The days of a ``PnD`` duration (``P30D``, ``P365D``); None for any other form."""
+        if self.years or self.months or not self.days:
+            return None
+        return self.days
+
 
 def put(fields: Fields, label: str, value: str | None) -> None:
     """Add a field unless it is absent or empty (as the reviewer view always did)."""

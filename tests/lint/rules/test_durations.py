@@ -42,6 +42,17 @@ AMI = AMI.replace("key: users", "key: annual").replace(
     '      - key: admins\n        price: "500.00"\n', ""
 )
 
+AMI_HOURLY = (
+    USAGE_OFFER.replace("product: analytics-saas", "product: vision-ami")
+    .replace("endsOn: 2027-12-31", "durationDays: 30")
+    .replace(
+        '      - key: USER\n        price: "1.125"\n      - key: GB\n        price: "0.05"\n',
+        '      - key: m5.large\n        price: "0.17"\n',
+    )
+)
+"""An AMI's hourly offer for 30 days, AWS's CreatePrivateOfferWithHourlyPricingForAmi: the
+usage term's length is line 13."""
+
 CASES = [
     # OFR401 term-length-form
     Case(
@@ -58,7 +69,17 @@ CASES = [
         [(13, 7, "OFR401")],
         name="usage-both",
     ),
+    Case(
+        "OFR401",
+        contract("      starts: on-acceptance\n      durationMonths: 36\n      durationDays: 30\n"),
+        [(19, 7, "OFR401")],
+        name="months-and-days",
+    ),
     Case("OFR401", CONTRACT_OFFER, []),
+    Case(
+        "OFR401", contract("      starts: on-acceptance\n      durationDays: 30\n"), [], name="days"
+    ),
+    Case("OFR401", AMI_HOURLY, [], name="usage-days"),
     Case("OFR401", USAGE_OFFER, [], name="usage"),
     # OFR402 contract-too-long
     Case(
@@ -98,7 +119,57 @@ CASES = [
         [],
         name="ends-on-60-months-from-starts",
     ),
-    Case("OFR402", AMI, [], name="no-cap-for-ami"),
+    Case("OFR402", AMI, [(18, 23, "OFR402")], name="ami-capped-at-60"),
+    Case(
+        "OFR402",
+        AMI,
+        [],
+        config=CONFIG + "policy:\n  maxContractMonths: { ami: 120 }\n",
+        name="policy-lifts-the-ami-cap",
+    ),
+    Case(
+        "OFR402",
+        CONTRACT_OFFER,
+        [],
+        config=CONFIG + "policy:\n  maxContractMonths: { ami: 24 }\n",
+        name="a-type-the-policy-omits-keeps-the-marketplace-cap",
+    ),
+    Case(
+        "OFR402",
+        contract("      starts: on-acceptance\n      durationDays: 1900\n"),
+        [(18, 21, "OFR402")],
+        name="days-counted-in-months",
+    ),
+    Case(
+        "OFR402",
+        contract("      starts: on-acceptance\n      durationDays: 1800\n"),
+        [],
+        name="days-within-60-months",
+    ),
+    # OFR409 usage-term-too-long
+    Case(
+        "OFR409", AMI_HOURLY.replace("durationDays: 30", "durationDays: 1096"), [(13, 21, "OFR409")]
+    ),
+    Case(
+        "OFR409",
+        AMI_HOURLY.replace("durationDays: 30", "durationMonths: 37"),
+        [(13, 23, "OFR409")],
+        name="months-counted-in-days",
+    ),
+    Case(
+        "OFR409",
+        AMI_HOURLY.replace("durationDays: 30", "durationDays: 1200"),
+        [],
+        config=CONFIG + "policy:\n  maxUsageDays: { ami: 1200 }\n",
+        name="policy",
+    ),
+    Case("OFR409", AMI_HOURLY.replace("durationDays: 30", "durationDays: 1095"), []),
+    Case(
+        "OFR409",
+        USAGE_OFFER.replace("endsOn: 2027-12-31", "durationDays: 4000"),
+        [],
+        name="saas-usage-has-no-cap",
+    ),
     # OFR403 ends-before-start
     Case(
         "OFR403",

@@ -32,6 +32,15 @@ TERMS_TXT = ("legal/terms.txt", "Order form.\nPayment within 30 days.\n")
 SIX = tuple((f"legal/part{n}.txt", f"Part {n}.\n") for n in range(6))
 TOO_BIG = PDF_BYTES + bytes(MAX_DOCUMENT_BYTES + 1 - len(PDF_BYTES))
 
+PUBLISHED = "https://s3.amazonaws.com/sample-bucket/custom-eula.pdf"
+"""The custom EULA URL of AWS's reference change sets."""
+
+
+def with_url(url: str) -> str:
+    """INSTALLMENT_OFFER with a published contract: ``url`` on line 26 (value at column 10)."""
+    return INSTALLMENT_OFFER.replace("    documents:\n" + MSA, f"    url: {url}\n")
+
+
 CASES = [
     # OFR601 documents-without-custom-terms
     Case("OFR601", STANDARD_WITH_DOCUMENTS, [(29, 5, "OFR601")]),
@@ -164,6 +173,34 @@ CASES = [
         files=(("legal/big.pdf", TOO_BIG),),
     ),
     Case("OFR608", INSTALLMENT_OFFER, []),
+    # a published contract (issue 13 item 7c)
+    Case("OFR601", CONTRACT_OFFER + f"    url: {PUBLISHED}\n", [(29, 5, "OFR601")], name="url"),
+    Case("OFR602", with_url(PUBLISHED), [], name="url"),
+    Case(
+        "OFR602",
+        with_url(PUBLISHED) + "    documents:\n" + MSA,
+        [(26, 5, "OFR602")],
+        name="url-and-documents",
+    ),
+    Case("OFR609", with_url(PUBLISHED), []),
+    Case("OFR609", with_url("s3.amazonaws.com/eula.pdf"), [(26, 10, "OFR609")], name="no-scheme"),
+    Case("OFR609", with_url("ftp://example.com/eula.pdf"), [(26, 10, "OFR609")], name="ftp"),
+    Case("OFR609", with_url("https:///eula.pdf"), [(26, 10, "OFR609")], name="no-host"),
+    Case(
+        "OFR609",
+        with_url('"https://example.com/my eula.pdf"'),
+        [(26, 10, "OFR609")],
+        name="space",
+    ),
+    Case(
+        "OFR609",
+        with_url("https://me:secret@example.com/eula.pdf"),
+        [(26, 10, "OFR609")],
+        name="credentials",
+    ),
+    Case("OFR609", with_url("https://[::1/eula.pdf"), [(26, 10, "OFR609")], name="malformed"),
+    Case("OFR610", with_url("http://example.com/eula.pdf"), [(26, 10, "OFR610")]),
+    Case("OFR610", with_url(PUBLISHED), []),
 ]
 
 

@@ -77,6 +77,51 @@ FIXED = MIXED.replace('        price: "500.00"\n', '        price: "500.00"\n   
 ONE_FIXED = MIXED.replace('      - key: admins\n        price: "500.00"\n', "")
 """users only, 100 at 25000.00: a fixed price of 2500000.00 (payment on line 24)."""
 
+CONSUMPTION = CONTRACT_OFFER.replace(
+    "    payment: upfront\n",
+    '    usageDimensions:\n      - key: USER\n        price: "0.15"\n    payment: upfront\n',
+)
+"""A contract with consumption (AWS's CreatePrivateOfferWithContractWithPayAsYouGoPricingForSaas):
+usageDimensions on line 26, USER on 27 (value column 14), its price on 28 (column 16)."""
+
+HOURLY = (
+    USAGE_OFFER.replace("product: analytics-saas", "product: vision-ami")
+    .replace("endsOn: 2027-12-31", "durationDays: 650")
+    .replace(
+        '      - key: USER\n        price: "1.125"\n      - key: GB\n        price: "0.05"\n',
+        '      - key: m5.large\n        price: "0.17"\n',
+    )
+)
+"""An AMI's hourly rate for 650 days: m5.large on line 15, its rate on 16, legal on 17."""
+ANNUAL_BLOCK = """\
+    annual:
+      durationDays: 365
+      dimensions:
+        - key: m5.large
+          price: "220.00"
+"""
+ANNUAL = HOURLY.replace("  legal:\n", ANNUAL_BLOCK + "  legal:\n")
+"""Hourly plus annual (CreatePrivateOfferWithHourlyAnnualPricingForAmiProduct): annual on line 17,
+its dimension's key on 20 (value column 16), price on 21."""
+ANNUAL_INSTALLMENTS = ANNUAL.replace(
+    '          price: "220.00"\n', "          quantity: 1\n"
+).replace(
+    "  legal:\n",
+    '    payment: installments\n    installments:\n      total: "370.00"\n      schedule:\n'
+    '        - { date: 2027-04-15, amount: "200.00" }\n'
+    '        - { date: 2027-05-15, amount: "170.00" }\n  legal:\n',
+)
+"""...AndFlexiblePaymentScheduleForAmi: quantity on line 21, payment on 22, installments 23."""
+XLARGE_CONFIG = CONFIG.replace(
+    "      - { key: annual, name: Annual, unit: Units }\n",
+    "      - { key: annual, name: Annual, unit: Units }\n"
+    "      - { key: m5.xlarge, name: m5.xlarge, unit: Hrs, usage: true }\n",
+)
+JPY_CONFIG = CONFIG.replace("currencies: [USD, EUR]", "currencies: [USD, EUR, JPY]")
+JPY_CONTRACT = CONTRACT_OFFER.replace("currency: USD", "currency: JPY").replace(
+    '"25000.00"', '"1000"'
+)
+
 CASES = [
     # OFR301 unknown-dimension
     Case("OFR301", CONTRACT_OFFER.replace("key: admins", "key: Admins"), [(24, 14, "OFR301")]),
@@ -346,6 +391,102 @@ CASES = [
         [],
         name="plan-payments-at-the-maximum",
     ),
+    # contracts with consumption (issue 13 item 1)
+    Case("OFR302", CONSUMPTION, [], name="contract-with-consumption"),
+    Case(
+        "OFR302",
+        CONSUMPTION.replace("      - key: USER\n", "      - key: admins\n").replace(
+            '      - key: admins\n        price: "500.00"\n', ""
+        ),
+        [(25, 14, "OFR302")],
+        name="contract-dimension-in-usage-dimensions",
+    ),
+    Case(
+        "OFR305",
+        CONSUMPTION.replace('"0.15"', '"0.1525"'),
+        [(28, 16, "OFR305")],
+        name="usage-rate-of-a-contract",
+    ),
+    Case(
+        "OFR303",
+        CONSUMPTION.replace(
+            '        price: "0.15"\n',
+            '        price: "0.15"\n      - key: USER\n        price: "0.1"\n',
+        ),
+        [(29, 14, "OFR303")],
+        name="usage-dimensions",
+    ),
+    # money per currency (issue 13 item 6)
+    Case(
+        "OFR305",
+        JPY_CONTRACT.replace('"1000"', '"1000.50"', 1),
+        [(22, 16, "OFR305")],
+        config=JPY_CONFIG,
+        name="jpy-has-no-decimals",
+    ),
+    Case("OFR305", JPY_CONTRACT, [], config=JPY_CONFIG, name="jpy"),
+    Case(
+        "OFR305",
+        plan("frequency: quarterly, firstInvoice: 2027-01-15, count: 3", total="1000").replace(
+            "currency: USD", "currency: JPY"
+        ),
+        [(20, 70, "OFR305")],
+        config=JPY_CONFIG,
+        name="jpy-plan-payments",
+    ),
+    Case(
+        "OFR305",
+        plan("frequency: quarterly, firstInvoice: 2027-01-15, count: 3", total="999").replace(
+            "currency: USD", "currency: JPY"
+        ),
+        [],
+        config=JPY_CONFIG,
+        name="jpy-plan-in-whole-yen",
+    ),
+    # hourly plus annual (issue 13 item 2)
+    Case(
+        "OFR308",
+        HOURLY.replace(
+            "  legal:\n",
+            '    payment: installments\n    installments:\n      total: "1.00"\n'
+            '      schedule:\n        - { date: 2027-04-15, amount: "1.00" }\n  legal:\n',
+        ),
+        [(17, 14, "OFR308")],
+        name="usage-installments-without-annual",
+    ),
+    Case("OFR308", ANNUAL_INSTALLMENTS, [], name="annual-installments"),
+    Case(
+        "OFR319",
+        ANNUAL.replace("product: vision-ami", "product: analytics-saas").replace(
+            "key: m5.large", "key: USER"
+        ),
+        [(17, 5, "OFR319")],
+    ),
+    Case("OFR319", ANNUAL, []),
+    Case(
+        "OFR320",
+        ANNUAL.replace("        - key: m5.large", "        - key: m5.xlarge"),
+        [(20, 16, "OFR320")],
+        config=XLARGE_CONFIG,
+        name="no-hourly-rate",
+    ),
+    Case(
+        "OFR320",
+        ANNUAL.replace(
+            '          price: "220.00"\n', '          price: "220.00"\n          quantity: 2\n'
+        ),
+        [(22, 11, "OFR320")],
+        name="quantity-paid-upfront",
+    ),
+    Case(
+        "OFR320",
+        ANNUAL_INSTALLMENTS.replace("          quantity: 1\n", '          price: "1.00"\n'),
+        [(20, 16, "OFR320"), (21, 11, "OFR320")],
+        name="installments-without-quantity",
+    ),
+    Case("OFR320", ANNUAL, []),
+    Case("OFR320", ANNUAL_INSTALLMENTS, [], name="installments"),
+    Case("OFR302", ANNUAL, [], name="annual"),
 ]
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from support import CONTRACT_OFFER, Case, OfferRepo, run_case
+from support import CONTRACT_OFFER, INSTALLMENT_OFFER, Case, OfferRepo, run_case
 
 C = CONTRACT_OFFER
 
@@ -164,6 +164,138 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
 def test_rule_case(case: Case, tmp_path: Path) -> None:
     assert run_case(case, tmp_path) == case.expect
+
+
+SEAT = C.replace(
+    '      - key: users\n        price: "25000.00"\n',
+    '      - &seat\n        key: users\n        price: "25000.00"\n',
+).replace('      - key: admins\n        price: "500.00"\n', "      - <<: *seat\n")
+"""The second dimension merges the first (``<<: *seat``, line 25) without its own key: the same
+dimension twice (OFR303)."""
+
+REPEATED = [
+    # a finding about a value reached through an alias points at the alias, not the anchor
+    Case(
+        "OFR503",
+        C.replace(
+            '    - "123456789012"\n    - globex-uk\n', "    - &acme acme-prod\n    - *acme\n"
+        ),
+        [(12, 7, "OFR503")],
+        name="alias",
+    ),
+    Case("OFR303", SEAT, [(25, 13, "OFR303")], name="merge-key"),
+    Case(
+        "OFR303", SEAT.replace("<<: *seat", "<<: [*seat]"), [(25, 14, "OFR303")], name="merge-list"
+    ),
+    Case(
+        "OFR316",
+        INSTALLMENT_OFFER.replace("{ date: 2027-01-15,", "{ date: &first 2027-01-15,").replace(
+            "{ date: 2027-04-15,", "{ date: *first,"
+        ),
+        [(22, 19, "OFR316")],
+        name="date-alias",
+    ),
+    Case(
+        "OFR101",
+        SEAT.replace(
+            '        price: "25000.00"\n', '        price: "25000.00"\n        prize: 1\n'
+        ),
+        [(24, 9, "OFR101"), (26, 13, "OFR101")],
+        name="merged-key",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", REPEATED, ids=lambda case: case.id)
+def test_repeated_values_are_found_where_they_are_repeated(case: Case, tmp_path: Path) -> None:
+    assert run_case(case, tmp_path) == case.expect
+
+
+def syntax_message(repo: OfferRepo, text: str) -> tuple[int, int, str]:
+    repo.offer(text)
+    (finding,) = repo.findings()
+    assert finding.rule == "OFR001"
+    return finding.line, finding.column, finding.message
+
+
+TAB = "tab characters are not allowed for indentation, use spaces"
+
+
+@pytest.mark.parametrize(
+    ("offer", "expect"),
+    [
+        (C.replace("  renewal: none", "\trenewal: none"), (8, 1, TAB)),
+        (C.replace("      durationMonths: 36", "    \t  durationMonths: 36"), (18, 5, TAB)),
+        (C.replace("    - globex-uk", "\t- globex-uk"), (12, 1, TAB)),
+        (C.replace("    - globex-uk", "    -\tglobex-uk"), (12, 6, TAB)),
+    ],
+    ids=["key", "nested", "list-item", "after-dash"],
+)
+def test_tabs_are_named(repo: OfferRepo, offer: str, expect: tuple[int, int, str]) -> None:
+    assert syntax_message(repo, offer) == expect
+
+
+def test_a_tab_inside_a_value_is_fine(repo: OfferRepo) -> None:
+    repo.offer(C.replace("renewal: none", "renewal:\tnone"))
+    assert repo.findings() == []
+
+
+@pytest.mark.parametrize(
+    ("offer", "expect"),
+    [
+        (
+            C.replace("    currency: USD", "   currency: USD"),
+            (
+                15,
+                4,
+                '"currency" is indented 3 spaces, which lines up with no key above it ("model" '
+                "on line 14 is indented 4 spaces); indent it like the keys it belongs with",
+            ),
+        ),
+        (
+            C.replace("      durationMonths: 36", "        durationMonths: 36"),
+            (
+                18,
+                9,
+                '"durationMonths" is indented more than "starts" on line 17, so it reads as part '
+                'of the value of "starts"; indent "durationMonths" like "starts" (6 spaces), or '
+                "like the key it belongs to",
+            ),
+        ),
+        (
+            C.replace("    - globex-uk", "   - globex-uk"),
+            (
+                12,
+                4,
+                'list item "- globex-uk" is indented 3 spaces, but the list item above it '
+                "(line 11) is indented 4 spaces; line up the items of one list",
+            ),
+        ),
+        (
+            C.replace("      - key: admins", "     - key: admins"),
+            (
+                24,
+                6,
+                'list item "- key: admins" is indented 5 spaces, but the list item above it '
+                "(line 21) is indented 6 spaces; line up the items of one list",
+            ),
+        ),
+        (
+            C.replace("Analytics Enterprise 2027", "Analytics: Enterprise 2027"),
+            (
+                5,
+                30,
+                'the value of "name" contains ": "; put it in quotes: '
+                'name: "Acme Corp - Analytics: Enterprise 2027"',
+            ),
+        ),
+    ],
+    ids=["under-indented-key", "over-indented-key", "list-item", "list-of-mappings", "colon"],
+)
+def test_broken_indentation_names_the_key(
+    repo: OfferRepo, offer: str, expect: tuple[int, int, str]
+) -> None:
+    assert syntax_message(repo, offer) == expect
 
 
 @pytest.mark.parametrize(

@@ -13,13 +13,19 @@ from offerops.lint.context import OfferContext
 from offerops.lint.finding import Severity
 from offerops.lint.rule import Problem, offer_rule
 from offerops.lint.rules.pricing import PLAN, PRICING, SCHEDULE, scheduled_charges
+from offerops.model.dates import last_day_of_term
 from offerops.model.installments import (
     Window,
     contract_window,
     longest_months,
     plan_length,
+    usage_window,
 )
-from offerops.model.limits import MAX_INSTALLMENTS
+from offerops.model.limits import (
+    DEFAULT_MAX_CONTRACT_MONTHS,
+    DEFAULT_MAX_USAGE_DAYS,
+    MAX_INSTALLMENTS,
+)
 from offerops.model.pricing import ContractPricing, ContractTerm, UsagePricing, UsageTerm
 from offerops.source.document import DataPath
 
@@ -47,14 +53,18 @@ def _dated_start(term: ContractTerm | UsageTerm) -> date | None:
     return starts if isinstance(starts, date) else None
 
 
+_LENGTHS = ("durationMonths", "durationDays", "endsOn")
+
+
 @offer_rule("OFR401", "term-length-form")
 def term_length_form(ctx: OfferContext) -> Iterator[Problem]:
     """
-    A contract or usage term has both ``durationMonths`` and ``endsOn``, or neither.
+    A contract or usage term has more than one of ``durationMonths``, ``durationDays`` and
+    ``endsOn``, or none.
 
-    The agreement's length is a duration (``AgreementDuration``) or an end date
-    (``AgreementEndDate``), never both: with both it is unclear which one the buyer agrees to,
-    with neither the agreement has no end.
+    The agreement's length is a duration (``AgreementDuration``: ``P36M`` in months, ``P30D``
+    in days) or an end date (``AgreementEndDate``), never two of them: with two it is unclear
+    which one the buyer agrees to, with none the agreement has no end.
 
     Fails:
 
@@ -71,17 +81,24 @@ def term_length_form(ctx: OfferContext) -> Iterator[Problem]:
     """
     path, term = _term(ctx)
     name = path[-1]
-    if term.durationMonths is not None and term.endsOn is not None:
+    given = [field for field in _LENGTHS if getattr(term, field) is not None]
+    if len(given) > 1:
         yield Problem(
-            (*path, "endsOn"),
-            f"{name} has both durationMonths and endsOn; keep one of them",
+            (*path, given[-1]),
+            f"{name} has {' and '.join(given)}; keep one of them",
             at="key",
         )
-    elif term.durationMonths is None and term.endsOn is None:
+    elif not given:
         yield Problem(
             (*path, "durationMonths"),
-            f"{name} needs durationMonths or endsOn; add one, like durationMonths: 12",
+            f"{name} needs durationMonths, durationDays or endsOn; add one, like "
+            "durationMonths: 12",
         )
+
+
+def _length_field(term: ContractTerm | UsageTerm) -> str:
+    """The field that gives the term's length (the first one, if several do)."""
+    return next((field for field in _LENGTHS if getattr(term, field) is not None), "endsOn")
 
 
 @offer_rule("OFR402", "contract-too-long")
@@ -89,12 +106,13 @@ def contract_too_long(ctx: OfferContext) -> Iterator[Problem]:
     """
     The contract is longer than ``policy.maxContractMonths`` allows for the product's type.
 
-    SaaS contracts last at most 60 months on the marketplace (the default policy); a seller may
-    set other caps per product type in offerops.yaml, and a type without one has no cap from
-    policy. With ``endsOn`` the months are counted from ``starts`` and a partial month counts as
-    a month. For ``starts: on-acceptance`` they are counted from today: the buyer accepts today
-    or later, so this is the longest the contract can be, and a contract that passes can never
-    be too long when accepted.
+    SaaS, AMI and container contracts last at most 60 months on the marketplace (AWS
+    Marketplace Seller Guide, the product-type pages on private offers); a seller may set other
+    caps per product type in offerops.yaml, and a type the policy does not list keeps the
+    marketplace's. With ``endsOn`` or ``durationDays`` the months are counted from ``starts``
+    and a partial month counts as a month. For ``starts: on-acceptance`` they are counted from
+    today: the buyer accepts today or later, so this is the longest the contract can be, and a
+    contract that passes can never be too long when accepted.
 
     Fails (a SaaS product):
 
@@ -111,16 +129,20 @@ def contract_too_long(ctx: OfferContext) -> Iterator[Problem]:
     pricing = ctx.spec.pricing
     if ctx.product is None or not isinstance(pricing, ContractPricing):
         return
-    limit = ctx.repo.config.policy.maxContractMonths.get(ctx.product.type)
+    kind = ctx.product.type
+    policy = ctx.repo.config.policy.maxContractMonths
+    limit = policy.get(kind, DEFAULT_MAX_CONTRACT_MONTHS.get(kind))
     months = longest_months(pricing.contract, ctx.today)
     if limit is None or months is None or months <= limit:
         return
     term = pricing.contract
-    field = "durationMonths" if term.durationMonths is not None else "endsOn"
+    field = _length_field(term)
+    start = _dated_start(term)
+    origin = f"starts {start.isoformat()}" if start else f"today {ctx.today.isoformat()}"
     if term.endsOn is not None:
-        start = _dated_start(term)
-        origin = f"starts {start.isoformat()}" if start else f"today {ctx.today.isoformat()}"
         span = f" (from {origin} to endsOn {term.endsOn.isoformat()})"
+    elif term.durationDays is not None:
+        span = f" ({term.durationDays} days from {origin})"
     else:
         span = ""
     yield Problem(
@@ -128,6 +150,59 @@ def contract_too_long(ctx: OfferContext) -> Iterator[Problem]:
         f"contract lasts {months} months{span}; {ctx.product.type} contracts last at most "
         f"{limit} months (policy.maxContractMonths); shorten it or split it into two offers",
     )
+
+
+@offer_rule("OFR409", "usage-term-too-long")
+def usage_term_too_long(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    A usage (hourly) agreement is longer than ``policy.maxUsageDays`` allows for the product.
+
+    Hourly private offers of AMI and container products last at most 1,095 days (three years;
+    AWS Marketplace Seller Guide, the AMI and container product pages); a seller may set other
+    caps per product type in offerops.yaml, and a type the policy does not list keeps the
+    marketplace's (SaaS usage agreements have none). ``durationMonths`` and ``endsOn`` are
+    counted in days from today, the earliest day the buyer can accept, so an agreement that
+    passes is never too long when accepted.
+
+    Fails (an AMI product):
+
+        usage:
+          durationDays: 1200
+
+    Passes:
+
+        usage:
+          durationDays: 1095
+    """
+    pricing = ctx.spec.pricing
+    if ctx.product is None or not isinstance(pricing, UsagePricing):
+        return
+    kind = ctx.product.type
+    limit = ctx.repo.config.policy.maxUsageDays.get(kind, DEFAULT_MAX_USAGE_DAYS.get(kind))
+    days = _longest_days(pricing.usage, ctx.today)
+    if limit is None or days is None or days <= limit:
+        return
+    field = _length_field(pricing.usage)
+    span = "" if field == "durationDays" else f" from today {ctx.today.isoformat()}"
+    yield Problem(
+        (*PRICING, "usage", field),
+        f"the usage agreement lasts {days} days{span}; {kind} usage agreements last at most "
+        f"{limit} days (policy.maxUsageDays); shorten it",
+    )
+
+
+def _longest_days(term: UsageTerm, today: date) -> int | None:
+    """Days the usage agreement lasts at most: exact for ``durationDays``, counted from today
+    otherwise (inclusive); None without exactly one length (OFR401)."""
+    if sum(getattr(term, field) is not None for field in _LENGTHS) != 1:
+        return None
+    if term.durationDays is not None:
+        return term.durationDays
+    try:
+        last = term.endsOn or last_day_of_term(today, term.durationMonths or 0)
+    except OverflowError:
+        return None
+    return (last - today).days + 1
 
 
 @offer_rule("OFR403", "ends-before-start")
@@ -278,12 +353,20 @@ def start_date(ctx: OfferContext) -> Iterator[Problem]:
         )
 
 
-def _window(ctx: OfferContext) -> tuple[ContractPricing, Window] | None:
+def _window(ctx: OfferContext) -> tuple[ContractPricing | UsagePricing, Window] | None:
+    """The term payments must fall in: the contract, or the usage agreement whose annual
+    prices installments pay."""
     pricing = ctx.spec.pricing
-    if not isinstance(pricing, ContractPricing):
-        return None
-    window = contract_window(pricing.contract, ctx.today, ctx.spec.expiresOn)
+    if isinstance(pricing, ContractPricing):
+        window = contract_window(pricing.contract, ctx.today, ctx.spec.expiresOn)
+    else:
+        window = usage_window(pricing.usage, ctx.today, ctx.spec.expiresOn)
     return (pricing, window) if window is not None else None
+
+
+def _dated(pricing: ContractPricing | UsagePricing) -> bool:
+    """A contract with a dated ``starts`` (a usage agreement starts on acceptance)."""
+    return isinstance(pricing, ContractPricing) and isinstance(pricing.contract.starts, date)
 
 
 @offer_rule("OFR407", "installment-outside-contract")
@@ -335,7 +418,7 @@ def installment_outside_contract(ctx: OfferContext) -> Iterator[Problem]:
                 "plan runs past the year 9999; choose an earlier firstInvoice or a lower count",
             )
         return
-    dated = isinstance(pricing.contract.starts, date)
+    dated = _dated(pricing)
     if block.schedule is not None:
         for index, charge in enumerate(charges):
             reason = _outside(ctx, charge.date, window, dated)
@@ -407,11 +490,11 @@ def installment_before_acceptance(ctx: OfferContext) -> Iterator[Problem]:
               - { date: 2027-01-15, amount: "90000.00" }
     """
     pricing = ctx.spec.pricing
-    if not isinstance(pricing, ContractPricing) or not _active(ctx):
+    if not _active(ctx):
         return
     block = pricing.installments
     charges = scheduled_charges(ctx)
-    if block is None or charges is None or isinstance(pricing.contract.starts, date):
+    if block is None or charges is None or _dated(pricing):
         return
     expires = ctx.spec.expiresOn
     for index, charge in enumerate(charges):

@@ -14,16 +14,20 @@ import hashlib
 import os
 import posixpath
 import stat
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from urllib.parse import urlsplit
 
 from offerops.fileio import OutsideRepository, file_kind, resolve_inside
 from offerops.lint.context import OfferContext
+from offerops.lint.finding import Severity
 from offerops.lint.rule import Problem, offer_rule
 from offerops.model.limits import DOCUMENT_EXTENSIONS, MAX_DOCUMENT_BYTES, MAX_DOCUMENTS, PDF_MAGIC
 
 _DOCUMENTS = ("spec", "legal", "documents")
+_URL = ("spec", "legal", "url")
 _EXTRA_KEY = "offerops.lint.rules.legal"
 _CHUNK = 1024 * 1024
 _OPEN_FLAGS = (
@@ -178,7 +182,7 @@ def _content(ctx: OfferContext, doc: _Document, full: bool) -> _Content | None:
 @offer_rule("OFR601", "documents-without-custom-terms")
 def documents_without_custom_terms(ctx: OfferContext) -> Iterator[Problem]:
     """
-    ``legal.documents`` is set although ``legal.terms`` is not ``custom``.
+    ``legal.documents`` or ``legal.url`` is set although ``legal.terms`` is not ``custom``.
 
     Standard terms (``standard-eula``, ``scmp``) are AWS's own contracts; documents are only
     attached with ``terms: custom``. A list next to standard terms is either left over or the
@@ -206,15 +210,23 @@ def documents_without_custom_terms(ctx: OfferContext) -> Iterator[Problem]:
             "remove documents or set terms: custom",
             at="key",
         )
+    if legal.url is not None and legal.terms != "custom":
+        yield Problem(
+            _URL,
+            f'url is only used with terms: custom, but terms is "{legal.terms}"; '
+            "remove url or set terms: custom",
+            at="key",
+        )
 
 
 @offer_rule("OFR602", "document-count")
 def document_count(ctx: OfferContext) -> Iterator[Problem]:
     """
-    ``terms: custom`` without documents, or with more than 5.
+    ``terms: custom`` without documents or a url, with both, or with more than 5 documents.
 
-    Custom terms are the seller's own contract: at least one document is needed, and the
-    marketplace accepts at most five, merged in the order listed.
+    Custom terms are the seller's own contract: files in the repository (at least one, at most
+    five, merged in the order listed) or the ``url`` of one already published, not both (only
+    one contract is sent).
 
     Fails:
 
@@ -233,8 +245,17 @@ def document_count(ctx: OfferContext) -> Iterator[Problem]:
     if legal.terms != "custom":
         return
     count = len(legal.documents or [])
+    if legal.url is not None:
+        if legal.documents is not None:
+            yield Problem(
+                _URL, "terms: custom takes documents or a url, not both; keep one", at="key"
+            )
+        return
     if legal.documents is None:
-        message = "terms: custom needs documents: list the contract files (.pdf or .txt)"
+        message = (
+            "terms: custom needs documents (the contract files, .pdf or .txt) or the url of "
+            "a published contract"
+        )
     elif count == 0:
         message = "documents is empty; terms: custom needs 1 to 5 contract files"
     elif count > MAX_DOCUMENTS:
@@ -446,3 +467,80 @@ def document_too_large(ctx: OfferContext) -> Iterator[Problem]:
             "(30 MB) allowed per offer; compress or drop some of them",
             at="key",
         )
+
+
+def _url_problem(url: str) -> str | None:
+    """What makes ``url`` unusable as a public document address, or None."""
+    if any(char.isspace() or unicodedata.category(char) == "Cc" for char in url):
+        return "contains whitespace or control characters; percent-encode them (%20)"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError as error:
+        return f"is not a valid address ({error})"
+    if parts.scheme.lower() not in {"https", "http"}:
+        shown = f'"{parts.scheme}"' if parts.scheme else "no scheme"
+        return f"has {shown}; write the full address, like https://example.com/eula.pdf"
+    if not host:
+        return "has no host; write the full address, like https://example.com/eula.pdf"
+    if parts.username is not None or parts.password is not None:
+        return "carries a user name or password; the buyer's browser must fetch it publicly"
+    return None
+
+
+@offer_rule("OFR609", "eula-url")
+def eula_url(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    ``legal.url`` is not a public http(s) address.
+
+    A published contract is referenced by its address (the ``CustomEula`` ``Url``), which the
+    marketplace and the buyer fetch: it needs a scheme and a host, no whitespace, and no user
+    name or password in it. offerops does not download it (a document that is not in the
+    repository cannot be checked for content; keep it in ``legal/`` for that).
+
+    Fails:
+
+        legal:
+          terms: custom
+          url: s3.amazonaws.com/sample-bucket/custom eula.pdf
+
+    Passes:
+
+        legal:
+          terms: custom
+          url: https://s3.amazonaws.com/sample-bucket/custom-eula.pdf
+    """
+    url = ctx.spec.legal.url
+    problem = _url_problem(url) if url is not None else None
+    if url is not None and problem is not None:
+        yield Problem(_URL, f'url "{_shorten(url)}" {problem}')
+
+
+@offer_rule("OFR610", "eula-url-not-https", Severity.WARNING)
+def eula_url_not_https(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    ``legal.url`` uses http, not https.
+
+    The contract the buyer accepts is fetched from this address; over plain http anyone on the
+    way can change what the buyer reads. A warning: the address works, but publish the
+    contract over https.
+
+    Fails:
+
+        legal:
+          terms: custom
+          url: http://example.com/eula.pdf
+
+    Passes:
+
+        legal:
+          terms: custom
+          url: https://example.com/eula.pdf
+    """
+    url = ctx.spec.legal.url
+    if url is not None and _url_problem(url) is None and urlsplit(url).scheme.lower() == "http":
+        yield Problem(_URL, f'url "{_shorten(url)}" is http; publish the contract over https')
+
+
+def _shorten(text: str, most: int = 60) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from offerops.lint.context import OfferContext
 from offerops.lint.rule import Problem, offer_rule
 from offerops.model.installments import CENT, Charge, expand_plan, has_initial, plan_length
 from offerops.model.limits import (
-    CONTRACT_PRICE_DECIMALS,
+    ANNUAL_PRODUCT_TYPES,
     MAX_DIMENSIONS_PER_OFFER,
     MAX_INSTALLMENTS,
     MAX_PRICE,
-    USAGE_PRICE_DECIMALS,
 )
-from offerops.model.money import decimals, format_money
+from offerops.model.money import amount_decimals, decimals, format_money, rate_decimals
 from offerops.model.pricing import (
+    AnnualDimension,
+    AnnualPricing,
     ContractDimension,
     ContractPricing,
     Installments,
@@ -42,6 +44,37 @@ def _dimensions(ctx: OfferContext) -> Sequence[UsageDimension | ContractDimensio
     return dimensions
 
 
+Priced = UsageDimension | ContractDimension | AnnualDimension
+
+
+@dataclass(frozen=True)
+class DimensionList:
+    """One list of priced dimensions: ``dimensions``, ``usageDimensions`` or
+    ``annual.dimensions``; ``metered``: it prices usage dimensions; ``rate``: per unit of use."""
+
+    path: DataPath
+    items: Sequence[Priced]
+    metered: bool
+    rate: bool
+
+    def at(self, index: int, *rest: str) -> DataPath:
+        return (*self.path, index, *rest)
+
+
+def dimension_lists(ctx: OfferContext) -> list[DimensionList]:
+    """Every list of dimensions the offer prices, with what kind of dimension each takes."""
+    pricing = ctx.spec.pricing
+    usage = isinstance(pricing, UsagePricing)
+    lists = [DimensionList((*PRICING, "dimensions"), pricing.dimensions, usage, usage)]
+    if isinstance(pricing, ContractPricing) and pricing.usageDimensions:
+        path = (*PRICING, "usageDimensions")
+        lists.append(DimensionList(path, pricing.usageDimensions, True, True))
+    if isinstance(pricing, UsagePricing) and pricing.annual is not None:
+        path = (*PRICING, "annual", "dimensions")
+        lists.append(DimensionList(path, pricing.annual.dimensions, True, False))
+    return lists
+
+
 def _contract(ctx: OfferContext) -> ContractPricing | None:
     pricing = ctx.spec.pricing
     return pricing if isinstance(pricing, ContractPricing) else None
@@ -49,8 +82,7 @@ def _contract(ctx: OfferContext) -> ContractPricing | None:
 
 def _installments(ctx: OfferContext) -> Installments | None:
     """The installments block, when it has exactly one of ``schedule`` and ``plan``."""
-    contract = _contract(ctx)
-    block = contract.installments if contract else None
+    block = ctx.spec.pricing.installments
     if block is None or (block.schedule is None) == (block.plan is None):
         return None
     return block
@@ -113,13 +145,15 @@ def unknown_dimension(ctx: OfferContext) -> Iterator[Problem]:
     if ctx.product is None:
         return
     declared = {dimension.key for dimension in ctx.product.dimensions}
-    for index, dimension in enumerate(_dimensions(ctx)):
-        if dimension.key not in declared:
-            yield Problem(
-                _dimension(index, "key"),
-                f'dimension "{dimension.key}" is not declared on product "{ctx.spec.product}"; '
-                + _suggest_key(dimension.key, [d.key for d in ctx.product.dimensions]),
-            )
+    for listed in dimension_lists(ctx):
+        for index, dimension in enumerate(listed.items):
+            if dimension.key not in declared:
+                yield Problem(
+                    listed.at(index, "key"),
+                    f'dimension "{dimension.key}" is not declared on product '
+                    f'"{ctx.spec.product}"; '
+                    + _suggest_key(dimension.key, [d.key for d in ctx.product.dimensions]),
+                )
 
 
 def _suggest_key(key: str, declared: list[str]) -> str:
@@ -133,11 +167,13 @@ def _suggest_key(key: str, declared: list[str]) -> str:
 @offer_rule("OFR302", "dimension-wrong-model")
 def dimension_wrong_model(ctx: OfferContext) -> Iterator[Problem]:
     """
-    A usage dimension is priced in a contract, or a contract dimension in usage pricing.
+    A dimension of the wrong kind (usage or contract) for the list it is priced in.
 
     Usage pricing sets per-unit rates for the product's metered dimensions (``usage: true`` in
-    offerops.yaml, ``ExternallyMetered`` on the marketplace); contract pricing sells its
-    entitled dimensions. The marketplace rejects a dimension of the wrong type.
+    offerops.yaml, ``ExternallyMetered`` on the marketplace), and so do a contract's
+    ``usageDimensions`` (a contract with consumption) and the ``annual`` prices of hourly
+    instance types; a contract's ``dimensions`` sell its entitled ones. The marketplace rejects
+    a dimension of the wrong kind.
 
     Fails:
 
@@ -157,19 +193,21 @@ def dimension_wrong_model(ctx: OfferContext) -> Iterator[Problem]:
     """
     if ctx.product is None:
         return
-    usage = isinstance(ctx.spec.pricing, UsagePricing)
     kinds = {dimension.key: dimension.usage for dimension in ctx.product.dimensions}
-    allowed = ", ".join(key for key, metered in kinds.items() if metered == usage) or "none"
-    wanted = "usage" if usage else "contract (non-usage)"
-    for index, dimension in enumerate(_dimensions(ctx)):
-        metered = kinds.get(dimension.key)
-        if metered is not None and metered != usage:
-            kind = "a usage" if metered else "a contract"
-            yield Problem(
-                _dimension(index, "key"),
-                f'dimension "{dimension.key}" is {kind} dimension; {ctx.spec.pricing.model} '
-                f'pricing takes the {wanted} dimensions of "{ctx.spec.product}": {allowed}',
-            )
+    for listed in dimension_lists(ctx):
+        allowed = ", ".join(key for key, metered in kinds.items() if metered == listed.metered)
+        wanted = "usage" if listed.metered else "contract (non-usage)"
+        name = ".".join(str(part) for part in listed.path[2:])
+        for index, dimension in enumerate(listed.items):
+            metered = kinds.get(dimension.key)
+            if metered is not None and metered != listed.metered:
+                kind = "a usage" if metered else "a contract"
+                yield Problem(
+                    listed.at(index, "key"),
+                    f'dimension "{dimension.key}" is {kind} dimension; {name} of '
+                    f"{ctx.spec.pricing.model} pricing takes the {wanted} dimensions of "
+                    f'"{ctx.spec.product}": {allowed or "none"}',
+                )
 
 
 @offer_rule("OFR303", "duplicate-dimension")
@@ -196,16 +234,17 @@ def duplicate_dimension(ctx: OfferContext) -> Iterator[Problem]:
           - key: admins
             price: "500.00"
     """
-    first: dict[str, int] = {}
-    for index, dimension in enumerate(_dimensions(ctx)):
-        if dimension.key in first:
-            yield Problem(
-                _dimension(index, "key"),
-                f'dimension "{dimension.key}" is already listed as dimensions item '
-                f"{first[dimension.key] + 1}; list each dimension once",
-            )
-        else:
-            first[dimension.key] = index
+    for listed in dimension_lists(ctx):
+        first: dict[str, int] = {}
+        for index, dimension in enumerate(listed.items):
+            if dimension.key in first:
+                yield Problem(
+                    listed.at(index, "key"),
+                    f'dimension "{dimension.key}" is already listed as {listed.path[-1]} item '
+                    f"{first[dimension.key] + 1}; list each dimension once",
+                )
+            else:
+                first[dimension.key] = index
 
 
 @offer_rule("OFR304", "too-many-dimensions")
@@ -220,65 +259,89 @@ def too_many_dimensions(ctx: OfferContext) -> Iterator[Problem]:
 
     Passes: 1 to 24 different entries.
     """
-    count = len({dimension.key for dimension in _dimensions(ctx)})
-    if count > MAX_DIMENSIONS_PER_OFFER:
-        yield Problem(
-            (*PRICING, "dimensions"),
-            f"offer prices {count} dimensions, at most {MAX_DIMENSIONS_PER_OFFER} are allowed; "
-            "split them over several offers",
-            at="key",
-        )
+    for listed in dimension_lists(ctx):
+        count = len({dimension.key for dimension in listed.items})
+        if count > MAX_DIMENSIONS_PER_OFFER:
+            yield Problem(
+                listed.path,
+                f"offer prices {count} dimensions in {listed.path[-1]}, at most "
+                f"{MAX_DIMENSIONS_PER_OFFER} are allowed; split them over several offers",
+                at="key",
+            )
 
 
 @offer_rule("OFR305", "price-decimals")
 def price_decimals(ctx: OfferContext) -> Iterator[Problem]:
     """
-    A price or installment amount has too many decimals.
+    A price or installment amount has more decimals than its currency has.
 
-    Contract prices, installment amounts, the installments ``total`` and a plan's ``initial``
-    take at most 2 decimals (cents: ``PaymentScheduleTerm`` rejects more); usage rates take at
-    most 3 (a tenth of a cent per unit). Trailing zeros do not count: ``"25000.000"`` is
-    25000.00.
+    Amounts follow the currency's minor unit (ISO 4217): contract prices, annual prices,
+    installment amounts, the installments ``total`` and a plan's ``initial`` take 2 decimals in
+    USD, EUR, GBP, AUD and CAD (cents: ``PaymentScheduleTerm`` rejects more) and none in JPY;
+    usage rates take one more (a tenth of a cent per unit: 3 in USD, 1 in JPY). A generated
+    plan's payments follow the same rule: in JPY its total must divide into whole yen. Trailing
+    zeros do not count: ``"25000.000"`` is 25000.00.
 
     Fails:
 
         pricing:
           model: contract
+          currency: JPY
           dimensions:
             - key: users
-              price: "12.505"
+              price: "1000.50"
 
     Passes:
 
         pricing:
           model: contract
+          currency: JPY
           dimensions:
             - key: users
-              price: "12.50"
+              price: "1000"
     """
     pricing = ctx.spec.pricing
-    usage = isinstance(pricing, UsagePricing)
-    limit = USAGE_PRICE_DECIMALS if usage else CONTRACT_PRICE_DECIMALS
-    kind = "usage rates" if usage else "contract prices"
-    for index, dimension in enumerate(_dimensions(ctx)):
-        if dimension.price is not None:
-            yield from _decimals(_dimension(index, "price"), "price", dimension.price, limit, kind)
-    contract = _contract(ctx)
-    block = contract.installments if contract else None
+    currency = pricing.currency
+    amounts = amount_decimals(currency)
+    for listed in dimension_lists(ctx):
+        limit = rate_decimals(currency) if listed.rate else amounts
+        kind = f"{currency} {_price_kind(listed)}"
+        for index, dimension in enumerate(listed.items):
+            if dimension.price is not None:
+                yield from _decimals(
+                    listed.at(index, "price"), "price", dimension.price, limit, kind
+                )
+    block = pricing.installments
     if block is None:
         return
-    amounts = "installment amounts"
-    yield from _decimals(
-        (*INSTALLMENTS, "total"), "total", block.total, CONTRACT_PRICE_DECIMALS, amounts
-    )
+    kind = f"{currency} installment amounts"
+    found = list(_decimals((*INSTALLMENTS, "total"), "total", block.total, amounts, kind))
     if block.plan is not None and block.plan.initial is not None:
         initial = block.plan.initial
-        yield from _decimals(
-            (*PLAN, "initial"), "initial", initial, CONTRACT_PRICE_DECIMALS, amounts
-        )
+        found += _decimals((*PLAN, "initial"), "initial", initial, amounts, kind)
     for index, payment in enumerate(block.schedule or []):
-        yield from _decimals(
-            (*SCHEDULE, index, "amount"), "amount", payment.amount, CONTRACT_PRICE_DECIMALS, amounts
+        found += _decimals((*SCHEDULE, index, "amount"), "amount", payment.amount, amounts, kind)
+    yield from found
+    if block.schedule is None and not found:
+        yield from _plan_decimals(ctx, currency, amounts)
+
+
+def _price_kind(listed: DimensionList) -> str:
+    if listed.rate:
+        return "usage rates"
+    return "annual prices" if "annual" in listed.path else "contract prices"
+
+
+def _plan_decimals(ctx: OfferContext, currency: str, limit: int) -> Iterator[Problem]:
+    """A plan whose equal payments come out in fractions of the currency's minor unit."""
+    charges = scheduled_charges(ctx) or []
+    odd = [charge for charge in charges if _significant_decimals(charge.amount) > limit]
+    if odd:
+        yield Problem(
+            (*PLAN, "count"),
+            f"the plan's payments include {format_money(odd[0].amount)} {currency}, more "
+            f"decimals than {currency} amounts take ({limit}); choose a total (less initial) "
+            "that divides into count equal payments, or list the payments in a schedule",
         )
 
 
@@ -315,13 +378,14 @@ def price_too_high(ctx: OfferContext) -> Iterator[Problem]:
           - key: users
             price: "25000000.00"
     """
-    for index, dimension in enumerate(_dimensions(ctx)):
-        if dimension.price is not None and dimension.price > MAX_PRICE:
-            yield Problem(
-                _dimension(index, "price"),
-                f'price "{format_money(dimension.price)}" is above the marketplace maximum '
-                f"of {MAX_PRICE}; sell large contracts in installments",
-            )
+    for listed in dimension_lists(ctx):
+        for index, dimension in enumerate(listed.items):
+            if dimension.price is not None and dimension.price > MAX_PRICE:
+                yield Problem(
+                    listed.at(index, "price"),
+                    f'price "{format_money(dimension.price)}" is above the marketplace maximum '
+                    f"of {MAX_PRICE}; sell large contracts in installments",
+                )
 
 
 @offer_rule("OFR307", "currency-not-enabled")
@@ -359,9 +423,10 @@ def payment_installments_mismatch(ctx: OfferContext) -> Iterator[Problem]:
     """
     ``payment: installments`` without an ``installments`` block, or the block without it.
 
-    The payment field decides whether the buyer pays the contract upfront or on a flexible
-    payment schedule; a block that contradicts it would be silently ignored or leave the
-    schedule undefined.
+    The payment field decides whether the buyer pays the contract (or, in usage pricing, the
+    ``annual`` prices) upfront or on a flexible payment schedule; a block that contradicts it
+    would be silently ignored or leave the schedule undefined. Usage pricing without ``annual``
+    has nothing to pay in installments.
 
     Fails:
 
@@ -382,21 +447,25 @@ def payment_installments_mismatch(ctx: OfferContext) -> Iterator[Problem]:
             total: "90000.00"
             plan: { frequency: quarterly, firstInvoice: 2027-01-15, count: 4 }
     """
-    contract = _contract(ctx)
-    if contract is None:
-        return
-    if contract.payment == "installments" and contract.installments is None:
+    pricing = ctx.spec.pricing
+    if pricing.payment == "installments" and pricing.installments is None:
         yield Problem(
             INSTALLMENTS,
             'payment: installments needs an "installments" block with a total and a schedule '
             "or plan; add it under pricing",
         )
-    elif contract.payment == "upfront" and contract.installments is not None:
+    elif pricing.payment == "upfront" and pricing.installments is not None:
         yield Problem(
             INSTALLMENTS,
             'an "installments" block needs payment: installments (payment is "upfront"); '
             "set payment: installments or remove the block",
             at="key",
+        )
+    if _without_annual(pricing) and pricing.payment == "installments":
+        yield Problem(
+            (*PRICING, "payment"),
+            "usage pricing pays installments only for annual prices, and there is no "
+            "annual block; add annual (AMI and container products) or remove payment",
         )
 
 
@@ -853,3 +922,135 @@ def _fixed_total(contract: ContractPricing) -> Iterator[Problem]:
         "payment), lower the quantity, or split it over several offers",
         at="value" if one else "key",
     )
+
+
+def _without_annual(pricing: UsagePricing | ContractPricing) -> bool:
+    """Usage pricing without annual prices: nothing to pay in installments."""
+    return isinstance(pricing, UsagePricing) and pricing.annual is None
+
+
+def _annual(ctx: OfferContext) -> tuple[UsagePricing, AnnualPricing] | None:
+    pricing = ctx.spec.pricing
+    if isinstance(pricing, UsagePricing) and pricing.annual is not None:
+        return pricing, pricing.annual
+    return None
+
+
+ANNUAL: DataPath = (*PRICING, "annual")
+
+
+@offer_rule("OFR319", "annual-product-type")
+def annual_product_type(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    ``annual`` prices for a product that is not an AMI or container product.
+
+    Hourly plus annual pricing (per-instance prices for a term of days next to the hourly
+    rates of the same instance types) is how AMI and container products are sold (seller
+    console "Hourly and annual"; AWS sample CreatePrivateOfferWithHourlyAnnualPricingForAmiProduct).
+    A SaaS product prices usage and a contract together as a contract with
+    ``usageDimensions`` instead.
+
+    Fails (a SaaS product):
+
+        pricing:
+          model: usage
+          annual:
+            durationDays: 365
+            dimensions:
+              - { key: USER, price: "220.00" }
+
+    Passes (an AMI product):
+
+        pricing:
+          model: usage
+          annual:
+            durationDays: 365
+            dimensions:
+              - { key: m5.large, price: "220.00" }
+    """
+    if ctx.product is None or _annual(ctx) is None:
+        return
+    if ctx.product.type not in ANNUAL_PRODUCT_TYPES:
+        yield Problem(
+            ANNUAL,
+            f'annual prices are for AMI and container products; "{ctx.spec.product}" is '
+            f"{ctx.product.type}: for usage next to a contract, use model: contract with "
+            "usageDimensions",
+            at="key",
+        )
+
+
+@offer_rule("OFR320", "annual-dimension-fields")
+def annual_dimension_fields(ctx: OfferContext) -> Iterator[Problem]:
+    """
+    An ``annual`` dimension without an hourly rate, or with the wrong fields for the payment.
+
+    Annual prices are for instance types that also have an hourly rate in ``dimensions`` (every
+    AWS sample prices the same instance type in both). Paid upfront, each annual dimension has
+    a ``price`` per instance for ``durationDays`` and no ``quantity`` (the buyer chooses how
+    many); with ``payment: installments`` each has a ``quantity`` of instances and no price:
+    the installments carry the money.
+
+    Fails:
+
+        dimensions:
+          - { key: m5.large, price: "0.17" }
+        annual:
+          durationDays: 365
+          dimensions:
+            - { key: m5.xlarge, price: "220.00" }
+
+    Passes:
+
+        dimensions:
+          - { key: m5.large, price: "0.17" }
+        annual:
+          durationDays: 365
+          dimensions:
+            - { key: m5.large, price: "220.00" }
+    """
+    found = _annual(ctx)
+    if found is None:
+        return
+    pricing, annual = found
+    hourly = {dimension.key for dimension in pricing.dimensions}
+    base: DataPath = (*ANNUAL, "dimensions")
+    for index, dimension in enumerate(annual.dimensions):
+        if dimension.key not in hourly:
+            yield Problem(
+                (*base, index, "key"),
+                f'"{dimension.key}" has an annual price but no hourly rate; add it to '
+                "dimensions with its hourly rate, or remove it here",
+            )
+        yield from _annual_fields(pricing.payment, dimension, (*base, index))
+
+
+def _annual_fields(payment: str, dimension: AnnualDimension, path: DataPath) -> Iterator[Problem]:
+    if payment == "installments":
+        if dimension.price is not None:
+            yield Problem(
+                (*path, "price"),
+                f'"{dimension.key}" has a price, but with installments the payments carry the '
+                "money; remove the price",
+                at="key",
+            )
+        if dimension.quantity is None:
+            yield Problem(
+                (*path, "key"),
+                f'"{dimension.key}" needs a quantity: with installments the buyer is granted a '
+                "fixed number of instances, like quantity: 1",
+            )
+        return
+    if dimension.price is None:
+        yield Problem(
+            (*path, "key"),
+            f'"{dimension.key}" needs a price per instance for the annual term, like '
+            'price: "220.00"',
+        )
+    if dimension.quantity is not None:
+        yield Problem(
+            (*path, "quantity"),
+            f'"{dimension.key}" has a quantity, but annual prices paid upfront let the buyer '
+            "choose how many; remove it, or pay in installments",
+            at="key",
+        )

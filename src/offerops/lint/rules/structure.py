@@ -65,7 +65,12 @@ declare(
 
     For example a list where a mapping is expected, a word where a number is expected, or a
     value outside a closed set such as ``legal.terms`` (standard-eula, scmp, custom). The message
-    names what is expected.
+    names what is expected and echoes what was written.
+
+    Types are never converted: a boolean is not a number (``quantity: true`` is not 1), a number
+    is not a date (``expiresOn: 1801353600`` is not 2027-01-31), a quoted number is text
+    (``durationMonths: "36"``), and ``yes``/``no`` are words, not booleans (YAML 1.2). Dates
+    are written YYYY-MM-DD; one written ``01/31/2027`` is shown rewritten as ``2027-01-31``.
 
     Fails:
 

@@ -15,7 +15,9 @@ declare(
 
     Nothing else in the file can be checked until it parses. The finding points at the place
     where the parser gave up, which is often just after the real mistake (an unclosed bracket or
-    quote, a tab used for indentation, a key without a colon).
+    quote, a tab used for indentation, a key without a colon). The common mistakes are named in
+    words: a tab in the indentation, a key or list item indented unlike the lines around it
+    (named, with the line it should line up with), a ``: `` inside an unquoted value.
 
     Fails:
 

@@ -2,7 +2,8 @@
 
 Shape (Catalog API reference, "Work with private offers" -> UpdatePricingTerms):
 ``{"PricingModel": "Contract" | "Usage" | …, "Terms": [<pricing term>, …]}``. DescribeEntity
-has no PricingModel field: it is read back from the term types (:func:`pricing_model`).
+has no PricingModel field: it is read back from the term types (:func:`pricing_model`), and for a
+usage term next to an upfront one from what they price (:func:`model_of`).
 The terms are kept in ``Type`` order (one of each type, as the service requires).
 
 YAML: ``spec.pricing``; which term an offer becomes is decided in ``terms/from_offer.py``.
@@ -49,6 +50,7 @@ __all__ = [
     "field_path",
     "fields",
     "from_entity",
+    "model_of",
     "pricing_model",
     "term_type",
     "to_details",
@@ -126,7 +128,7 @@ def from_entity(details: EntityDetails) -> Pricing | None:
     repeated = sorted({kind for kind in types if types.count(kind) > 1})
     if repeated:
         raise ShapeError(f"Terms: more than one {', '.join(repeated)}")
-    return Pricing(pricing_model(set(types)), tuple(terms))
+    return Pricing(model_of(terms), tuple(terms))
 
 
 def _from_term(kind: str, term: Mapping[str, object], where: str) -> PricingTerm:
@@ -137,6 +139,35 @@ def _from_term(kind: str, term: Mapping[str, object], where: str) -> PricingTerm
     if kind == fixed.TERM_TYPE:
         return fixed.from_term(term, where)
     return opaque.from_term(term, where)
+
+
+def model_of(terms: list[PricingTerm]) -> PricingModel:
+    """The PricingModel of terms read back, including the two that mix usage and upfront terms.
+
+    A contract with consumption (PricingModel Contract; AWS sample
+    CreatePrivateOfferWithContractWithPayAsYouGoPricingForSaas) rates usage dimensions next to
+    an upfront term for *entitled* dimensions; hourly plus annual pricing (PricingModel Usage;
+    CreatePrivateOfferWithHourlyAnnualPricingForAmiProduct) prices the *same* metered
+    dimensions in both. A dimension is either metered or entitled, so the upfront term's keys
+    tell them apart: all of them rated in the usage term means Usage.
+    """
+    rated = {
+        item.key for term in terms if isinstance(term, UsageBasedPricingTerm) for item in term.rates
+    }
+    upfront = set(_upfront_keys(terms))
+    if rated and upfront and upfront <= rated:
+        return "Usage"
+    return pricing_model({term_type(term) for term in terms})
+
+
+def _upfront_keys(terms: list[PricingTerm]) -> list[str]:
+    keys: list[str] = []
+    for term in terms:
+        if isinstance(term, ConfigurableUpfrontPricingTerm):
+            keys += [item.key for card in term.rate_cards for item in card.prices]
+        elif isinstance(term, FixedUpfrontPricingTerm):
+            keys += [grant.key for grant in term.grants]
+    return keys
 
 
 def pricing_model(types: set[str]) -> PricingModel:
@@ -152,8 +183,39 @@ def fields(value: Pricing) -> Fields:
     """``pricing model``, then each term's fields (``currency``, ``price users`` …)."""
     result: Fields = {"pricing model": value.model}
     for term in value.terms:
-        result.update(_term_fields(term))
+        result.update(_labelled(value.model, term, _term_fields(term)))
     return result
+
+
+_ANNUAL_LABELS: Final = {
+    "price ": "annual price ",
+    "quantity ": "annual quantity ",
+    "contract price": "annual price",
+    "contract duration": "annual duration",
+    "fixed price duration": "annual duration",
+}
+
+
+def _labelled(model: PricingModel, term: PricingTerm, found: Fields) -> Fields:
+    """The labels of a term that shares the pricing with another kind of term.
+
+    Hourly plus annual (Usage with an upfront term): the upfront labels say ``annual``; a
+    contract with consumption (Contract with a usage term): its rates say ``usage rate``. The
+    labels of offers that do not mix terms are unchanged.
+    """
+    upfront = isinstance(term, ConfigurableUpfrontPricingTerm | FixedUpfrontPricingTerm)
+    if model == "Usage" and upfront:
+        return {_renamed(label, _ANNUAL_LABELS): shown for label, shown in found.items()}
+    if model == "Contract" and isinstance(term, UsageBasedPricingTerm):
+        return {_renamed(label, {"rate ": "usage rate "}): shown for label, shown in found.items()}
+    return found
+
+
+def _renamed(label: str, names: dict[str, str]) -> str:
+    for old, new in names.items():
+        if label == old or (old.endswith(" ") and label.startswith(old)):
+            return new + label[len(old) :]
+    return label
 
 
 def _term_fields(term: PricingTerm) -> Fields:
@@ -168,6 +230,10 @@ def _term_fields(term: PricingTerm) -> Fields:
 
 def field_path(label: str) -> YamlPath:
     """Where a pricing label comes from (the dimension list for per-dimension labels)."""
+    if label.startswith("annual "):
+        return (*YAML_PATH, "annual")
+    if label.startswith("usage rate "):
+        return (*YAML_PATH, "usageDimensions")
     if label.startswith(("price ", "rate ", "quantity ")):
         return (*YAML_PATH, "dimensions")
     if label == "purchasing":

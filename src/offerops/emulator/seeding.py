@@ -61,8 +61,17 @@ def products_by_owner(config: Config) -> dict[str, dict[str, Product]]:
     owners: dict[str, dict[str, Product]] = {}
     for alias, product in config.products.items():
         owner = product.manufacturerAccountId or config.seller.accountId
-        owners.setdefault(owner, {})[alias] = product
+        owners.setdefault(owner, {})[alias] = _without_custom(product)
     return owners
+
+
+def _without_custom(product: Product) -> Product:
+    """The product as the marketplace has it before any offer: its ``custom`` dimensions are
+    added by the first offer that prices them (AddDimensions), not seeded."""
+    if not any(dimension.custom for dimension in product.dimensions):
+        return product
+    kept = [dimension for dimension in product.dimensions if not dimension.custom]
+    return product.model_copy(update={"dimensions": kept})
 
 
 def resale_authorizations(offers: Path | None, config: Config) -> dict[str, tuple[str, str]]:

@@ -61,6 +61,11 @@ class Dimension(StrictModel):
     name: str = Field(min_length=1)
     unit: str | None = None
     usage: bool = Field(default=False, description="true: a metered (usage) dimension.")
+    custom: bool = Field(
+        default=False,
+        description="true: a custom dimension, not yet on the marketplace product; the first "
+        "new offer that prices it adds it to the product (AddDimensions in its change set).",
+    )
 
 
 class Product(StrictModel):

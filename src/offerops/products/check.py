@@ -10,6 +10,7 @@ only their products: one BatchDescribeEntities per 20 of them, none when nothing
 channel partner offer is checked against its resale authorization (whether it is shared and
 Active, and the dimensions its terms price), since a reseller may not be able to describe the
 ISV's product (:mod:`.remote`); if the backend does show the product, the product is used.
+A dimension a new offer of the plan adds to its product (:mod:`.custom`) is not warned about.
 """
 
 from __future__ import annotations
@@ -74,7 +75,18 @@ def check_products(
                 f"{message}); apply may still fail on a dimension",
             )
         ]
-    return [warning for use in uses for warning in _check(use, config, found)]
+    adding = {
+        (entry.add_dimensions.product, key)
+        for entry in entries
+        if entry.add_dimensions is not None
+        for key in entry.add_dimensions.keys
+    }
+    return [
+        warning
+        for use in uses
+        for warning in _check(use, config, found)
+        if (warning.product, warning.dimension) not in adding
+    ]
 
 
 def offer_uses(report: LintReport, config: Config, entries: Sequence[OfferPlan]) -> list[OfferUse]:

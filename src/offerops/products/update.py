@@ -12,8 +12,8 @@ How entries are matched and written:
   names offers), made unique;
 - the seller's own products are the marketplace's: type, name and dimensions are set from it,
   a dimension the product lacks is removed (an offer pricing it then fails lint, at its line,
-  instead of apply), ``Entitled`` is a contract dimension and ``Metered``/``ExternallyMetered``
-  ``usage: true``;
+  instead of apply) unless it is ``custom: true`` (a new offer adds it), ``Entitled`` is a
+  contract dimension and ``Metered``/``ExternallyMetered`` ``usage: true``;
 - a resold product is known only through its authorizations (:mod:`.remote`): its name and ISV
   are set, the dimensions their terms price are added or retyped, others are kept (the terms
   show a subset); a new one gets ``type: saas`` with a comment saying so, since a reseller cannot
@@ -321,7 +321,7 @@ class Editor:
     def remove_missing(self, where: str, items: CommentedSeq, keys: set[str]) -> None:
         for index in reversed(range(len(items))):
             key = str(items[index].get("key"))
-            if key not in keys:
+            if key not in keys and items[index].get("custom") is not True:
                 del items[index]
                 self.changes.append(
                     f"{where}: removed dimension {key} (not on the marketplace; offers pricing "

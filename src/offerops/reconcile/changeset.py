@@ -5,17 +5,18 @@ so it appears on the marketplace complete or not at all; a ``lifecycle: draft`` 
 same set without ReleaseOffer (the console's "Save and exit"), and a replacement offer is made
 by CreateReplacementOffer (``terms.replacement``) for the agreement the plan names. An existing
 offer gets only the change types whose terms differ, each document from ``terms.details_for``,
-and ReleaseOffer when a draft becomes ``active``.
+and ReleaseOffer when a draft becomes ``active``. A new offer that prices a ``custom`` dimension
+its product lacks starts with AddDimensions on the product (``OfferPlan.add_dimensions``).
 """
 
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from offerops.errors import OfferopsError
 from offerops.reconcile.desired import DesiredOffer
-from offerops.reconcile.diff import OfferPlan
+from offerops.reconcile.diff import AddedDimensions, OfferPlan
 from offerops.reconcile.fetch import KEY_TAG
 from offerops.terms import AREAS, details_for, replacement
 from offerops.terms.availability import CHANGE_TYPE as UPDATE_AVAILABILITY
@@ -61,6 +62,8 @@ def build_changes(entry: OfferPlan, desired: DesiredOffer | None) -> list[Change
         reference = f"${CREATE_NAME}.Entity.Identifier"
         changes = [_create(desired, entry.agreement_id)]
         changes += [_update(reference, t, _details(desired, t)) for t in entry.change_types]
+        if entry.add_dimensions is not None:
+            changes.insert(0, _add_dimensions(entry.add_dimensions))
         if entry.keep_draft:
             return changes
         return [*changes, _update(reference, "ReleaseOffer", {})]
@@ -144,3 +147,15 @@ def _update(identifier: str, change_type: str, details: DetailsDocument) -> Chan
         "Entity": {"Type": ENTITY_TYPE, "Identifier": identifier},
         "DetailsDocument": details,
     }
+
+
+def _add_dimensions(added: AddedDimensions) -> Change:
+    """AddDimensions on the product, before the CreateOffer that prices the new dimensions (as
+    AWS's CreateSaasProductCustomDimensionAndPrivateOffer sample): its document is a list."""
+    change: Change = {
+        "ChangeType": "AddDimensions",
+        "Entity": {"Type": added.entity_type, "Identifier": added.product_id},
+        # A Smithy document takes any JSON value; the stubs type it as an object only.
+        "DetailsDocument": cast("dict[str, Any]", list(added.dimensions)),
+    }
+    return change

@@ -45,6 +45,7 @@ from offerops.terms import (
     fields,
     replacement,
 )
+from offerops.terms.document import JsonValue
 from offerops.terms.values import Fields
 
 Action = Literal["create", "update", "expire", "replace-needed", "waiting", "no-op", "unmanaged"]
@@ -80,6 +81,22 @@ class _Ending(TypedDict):
 
 
 @dataclass(frozen=True)
+class AddedDimensions:
+    """An AddDimensions change a create's change set starts with: the ``custom`` dimensions of
+    offerops.yaml the offer prices and the product lacks (``offerops.products.custom``).
+    ``dimensions`` is its DetailsDocument, a list of ``{Key, Name, Description, Unit, Types}``."""
+
+    product: str
+    product_id: str
+    entity_type: str
+    dimensions: tuple[dict[str, JsonValue], ...]
+
+    @property
+    def keys(self) -> list[str]:
+        return [str(dimension["Key"]) for dimension in self.dimensions]
+
+
+@dataclass(frozen=True)
 class OfferPlan:
     """What apply will do to one offer, and why."""
 
@@ -101,6 +118,8 @@ class OfferPlan:
     """True for a create of a ``lifecycle: draft`` offer: no ReleaseOffer."""
     agreement_id: str | None = None
     """A create of a replacement offer: the agreement it replaces (CreateReplacementOffer)."""
+    add_dimensions: AddedDimensions | None = None
+    """A create that adds custom dimensions to its product first (AddDimensions)."""
 
     @property
     def changes_anything(self) -> bool:

@@ -17,12 +17,14 @@ from offerops.errors import OfferopsError
 from offerops.lint.runner import LintReport
 from offerops.reconcile.actual import ActualOffer
 from offerops.reconcile.desired import DesiredOffer, desired_offer
-from offerops.reconcile.diff import ACTIONS, Action, FieldChange, OfferPlan, diff
+from offerops.reconcile.diff import ACTIONS, Action, AddedDimensions, FieldChange, OfferPlan, diff
 from offerops.reconcile.targets import Agreements
 from offerops.terms.document import (
+    JsonValue,
     array,
     canonical_json,
     integer,
+    json_value,
     mapping,
     optional_text,
     text,
@@ -178,7 +180,33 @@ def _lifecycle_json(entry: OfferPlan) -> dict[str, object]:
         extra["keepDraft"] = True
     if entry.agreement_id is not None:
         extra["replacesAgreement"] = entry.agreement_id
+    added = entry.add_dimensions
+    if added is not None:
+        extra["addDimensions"] = {
+            "product": added.product,
+            "productId": added.product_id,
+            "entityType": added.entity_type,
+            "dimensions": list(added.dimensions),
+        }
     return extra
+
+
+def _added_dimensions(value: object) -> AddedDimensions | None:
+    if value is None:
+        return None
+    data = mapping(value, "addDimensions")
+    dimensions: list[dict[str, JsonValue]] = []
+    for item in array(data["dimensions"], "addDimensions.dimensions"):
+        document = json_value(item, "addDimensions.dimensions[]")
+        if not isinstance(document, dict):
+            raise ValueError("addDimensions.dimensions[] is not an object")
+        dimensions.append(document)
+    return AddedDimensions(
+        product=text(data["product"], "addDimensions.product"),
+        product_id=text(data["productId"], "addDimensions.productId"),
+        entity_type=text(data["entityType"], "addDimensions.entityType"),
+        dimensions=tuple(dimensions),
+    )
 
 
 def _entry_from_json(data: Mapping[str, object]) -> OfferPlan:
@@ -198,6 +226,7 @@ def _entry_from_json(data: Mapping[str, object]) -> OfferPlan:
         release=data.get("release") is True,
         keep_draft=data.get("keepDraft") is True,
         agreement_id=optional_text(data.get("replacesAgreement"), "replacesAgreement"),
+        add_dimensions=_added_dimensions(data.get("addDimensions")),
     )
 
 

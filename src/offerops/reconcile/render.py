@@ -110,6 +110,10 @@ def _text_entry(entry: OfferPlan, color: bool) -> list[str]:
     if entry.reason:
         lines.append(f"    {entry.reason}")
     lines.extend(f"    {_text_change(change)}" for change in entry.changes)
+    added = entry.add_dimensions
+    if added is not None:
+        keys = ", ".join(added.keys)
+        lines.append(f"    adds dimension {keys} to product {added.product} ({added.product_id})")
     sent = [*entry.change_types, *(["ReleaseOffer"] if entry.release else [])]
     if sent:
         lines.append("    changes: " + ", ".join(sent))
@@ -199,6 +203,10 @@ def _markdown_entry(entry: OfferPlan) -> str:
         lines.append("")
     if entry.reason:
         lines.extend([f"> {entry.reason}", ""])
+    if entry.add_dimensions is not None:
+        added = entry.add_dimensions
+        keys = ", ".join(f"`{key}`" for key in added.keys)
+        lines.extend([f"Adds dimension {keys} to product `{added.product}`.", ""])
     if entry.changes:
         currency = next((c.new or c.old for c in entry.changes if c.field == "currency"), None)
         lines.extend(["| field | before | after |", "|---|---|---|"])

@@ -88,6 +88,9 @@ class Session:
         lookup = agreement_lookup(self.agreements, self.retry)
         agreements = gather(desired, actual, self.today, prune, lookup)
         plan = make_plan(desired, actual, self.today, self.label, prune, agreements)
+        from offerops.products.custom import add_custom_dimensions
+
+        add_custom_dimensions(self.client, self.retry, self.report, plan)
         plan.api_calls = dict(self.client.calls)
         return plan
 
@@ -96,7 +99,8 @@ class Session:
         (``offerops.products.check``: one call per 20 products, none when nothing changes)."""
         from offerops.products.check import check_products
 
-        plan.warnings = check_products(self.client, self.retry, self.report, plan.entries)
+        found = check_products(self.client, self.retry, self.report, plan.entries)
+        plan.warnings = [*plan.warnings, *found]
         plan.api_calls = dict(self.client.calls)
 
     def apply(

@@ -84,14 +84,14 @@ def fill(directory: Path) -> None:
 @contextlib.contextmanager
 def served(base: Path, root: Path) -> Iterator[str]:
     """The example marketplace served over HTTP from this process, its database in ``base``."""
-    from offerops.emulator.cli import load_config, resale_authorizations
+    from offerops.emulator.cli import load_config
     from offerops.emulator.engine import Marketplace
     from offerops.emulator.seeding import seed_repository
     from offerops.emulator.server import running_server
 
     config = load_config(root / "offerops.yaml")
     market = Marketplace(base / f"served-{root.name}.sqlite")
-    seed_repository(market, config, resale_authorizations(root / "offers", config))
+    seed_repository(market, config)
     with running_server(market) as server:
         yield server.url
 

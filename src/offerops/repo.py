@@ -6,7 +6,7 @@ import os
 import stat
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from offerops.errors import ConfigError, UsageError
 from offerops.fileio import OutsideRepository, file_kind, resolve_inside
@@ -145,3 +145,9 @@ def resolve_today(option: str | None) -> date:
     except ValueError:
         source = "--today" if option else f"${TODAY_ENV}"
         raise UsageError(f"{source} must be a date like 2027-01-31, got {value!r}") from None
+
+
+def posix(path: str) -> str:
+    """A repository path without ``./`` and with forward slashes: how lint, git and offer files
+    name the same file."""
+    return PurePosixPath(path.replace("\\", "/")).as_posix().removeprefix("./")

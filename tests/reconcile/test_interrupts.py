@@ -65,7 +65,7 @@ class SlowRepo:
 @pytest.fixture
 def slow_repo(embedded_repo: Path, tmp_path: Path) -> Iterator[SlowRepo]:
     """The example repository on an HTTP emulator with a held clock."""
-    from offerops.emulator.cli import load_config, resale_authorizations
+    from offerops.emulator.cli import load_config
     from offerops.emulator.engine import Marketplace
     from offerops.emulator.seeding import seed_repository
     from offerops.emulator.server import running_server
@@ -76,7 +76,7 @@ def slow_repo(embedded_repo: Path, tmp_path: Path) -> Iterator[SlowRepo]:
     market = Marketplace(
         tmp_path / "served.sqlite", clock=clock, processing_seconds=PROCESSING_SECONDS
     )
-    seed_repository(market, config, resale_authorizations(root / "offers", config))
+    seed_repository(market, config)
     with running_server(market) as server:
         text = (root / "offerops.yaml").read_text().split("backend:")[0]
         (root / "offerops.yaml").write_text(

@@ -326,13 +326,13 @@ def test_the_served_emulator_with_faults_converges(
     embedded_repo: Path, session_for: OpenSession, tmp_path: Path
 ) -> None:
     """The HTTP path: boto3's ClientErrors for 429/500 are retried like the embedded ones."""
-    from offerops.emulator.cli import load_config, resale_authorizations
+    from offerops.emulator.cli import load_config
     from offerops.emulator.seeding import seed_repository
     from offerops.emulator.server import running_server
 
     config = load_config(embedded_repo / "offerops.yaml")
     market = Marketplace(tmp_path / "served.sqlite")
-    seed_repository(market, config, resale_authorizations(embedded_repo / "offers", config))
+    seed_repository(market, config)
     market.faults.config = FaultConfig(throttle_rate=0.2, error_rate=0.1, seed=3)
     with running_server(market) as server:
         point_at(embedded_repo, server.url)

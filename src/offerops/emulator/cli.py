@@ -67,15 +67,6 @@ def load_config(path: Path) -> Config:
         raise EmulatorCommandError(f"{error.message}{hint}") from None
 
 
-def resale_authorizations(offers: Path | None, config: Config) -> dict[str, tuple[str, str]]:
-    """The resale authorizations offerops.yaml declares, ``{id: (ISV account, product id)}``
-    (see :func:`offerops.emulator.seeding.resale_authorizations`; kept here for its importers,
-    ``offers`` is ignored)."""
-    from offerops.emulator.seeding import resale_authorizations as declared
-
-    return declared(offers, config)
-
-
 def _find_config(start: Path) -> Path | None:
     """The nearest offerops.yaml at or above ``start`` (the repository's root finder), or None."""
     from offerops.errors import ConfigError
@@ -394,12 +385,16 @@ def seed(db: Path | None, config_path: Path | None) -> None:
             f"no {CONFIG_NAME} found in {Path.cwd()} or above: run inside an offers repository "
             "or pass --config FILE"
         )
-    from offerops.emulator.seeding import products_by_owner, seed_repository
+    from offerops.emulator.seeding import (
+        products_by_owner,
+        resale_authorizations,
+        seed_repository,
+    )
 
     config = load_config(path)
     seller = config.seller.accountId
     owners = products_by_owner(config)
-    authorizations = resale_authorizations(None, config)
+    authorizations = resale_authorizations(config)
     with _local(db or path.parent / config.backend.path) as market, _backend_errors():
         seed_repository(market, config, authorizations)
     for owner, products in sorted(owners.items()):

@@ -74,13 +74,11 @@ def _without_custom(product: Product) -> Product:
     return product.model_copy(update={"dimensions": kept})
 
 
-def resale_authorizations(offers: Path | None, config: Config) -> dict[str, tuple[str, str]]:
+def resale_authorizations(config: Config) -> dict[str, tuple[str, str]]:
     """``{authorization id: (ISV account, product id)}`` declared in offerops.yaml.
 
-    ``offers`` is ignored (authorizations were once read from the offers that name them; the
-    parameter stays for the callers of that time). A declaration whose product is not in
-    ``products`` or has no ``manufacturerAccountId`` is left out: lint reports it (OFR209), and
-    the emulator has no ISV to share it from.
+    A declaration whose product is not in ``products`` or has no ``manufacturerAccountId`` is
+    left out: lint reports it (OFR211), and the emulator has no ISV to share it from.
     """
     found: dict[str, tuple[str, str]] = {}
     for authorization_id, authorization in config.resaleAuthorizations.items():
@@ -120,7 +118,7 @@ def seed_repository(
     for owner, products in sorted(products_by_owner(config).items()):
         market.seed_products(owner, products)
     if authorizations is None:
-        authorizations = resale_authorizations(None, config)
+        authorizations = resale_authorizations(config)
     for authorization_id, (isv, product_id) in sorted(authorizations.items()):
         declared = config.resaleAuthorizations.get(authorization_id)
         market.seed_resale_authorization(

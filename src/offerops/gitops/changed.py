@@ -18,9 +18,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from offerops.fileio import FileTooLarge, NotRegularFile, OutsideRepository, read_inside
-from offerops.gitops.gitrepo import GitView, open_view, posix
+from offerops.gitops.gitrepo import GitView, open_view
 from offerops.model.limits import MAX_OFFER_FILE_BYTES
-from offerops.repo import CONFIG_NAME, OFFER_SUFFIXES, OFFERS_DIR, offer_relpaths
+from offerops.repo import CONFIG_NAME, OFFER_SUFFIXES, OFFERS_DIR, offer_relpaths, posix
 from offerops.source.loader import load_file, parse_text
 
 REFERENCE_SECTIONS = ("products", "buyers")
@@ -217,12 +217,12 @@ def _with_selection(changes: ChangeSet, root: Path, current: set[str]) -> Change
         documents = {posix(path) for path in changes.changed_files}
         names = changes.changed_aliases | changes.changed_accounts
         candidates = current - direct if names or documents else set()
-        selected = {path for path in candidates if _references(root, path, names, documents)}
+        selected = {path for path in candidates if references(root, path, names, documents)}
     to_lint = frozenset((direct | selected) & current)
     return replace(changes, to_lint=to_lint)
 
 
-def _references(root: Path, path: str, names: frozenset[str], documents: set[str]) -> bool:
+def references(root: Path, path: str, names: frozenset[str], documents: set[str]) -> bool:
     """Whether the offer names a changed product or buyer, or lists a changed document."""
     if not names and not documents:
         return False

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from offerops.errors import UsageError
@@ -135,8 +135,3 @@ def _resolve_base(repo: Repo, ref: str) -> str:
     except GitCommandError:  # unrelated histories, or no HEAD yet: compare with REF itself
         return commit
     return base.strip() or commit
-
-
-def posix(path: str) -> str:
-    """A repository path without ``./`` and with forward slashes."""
-    return PurePosixPath(path.replace("\\", "/")).as_posix().removeprefix("./")

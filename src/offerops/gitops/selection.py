@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from offerops.gitops.changed import _references as references  # the --changed-since test
+from offerops.gitops.changed import references
 from offerops.repo import CONFIG_NAME, OFFER_SUFFIXES, OFFERS_DIR, offer_relpaths, relpath
 
 

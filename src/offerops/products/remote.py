@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from offerops.catalog.client import CATALOG, CatalogClient
 from offerops.model.common import ProductType
-from offerops.reconcile.fetch import LIST_PAGE, describe_offers
+from offerops.reconcile.fetch import LIST_PAGE, describe_offers, list_entities
 from offerops.reconcile.retry import RetryPolicy
 from offerops.terms.document import ShapeError, array, mapping, optional_text, text
 
@@ -201,13 +201,7 @@ def _summaries(
         "MaxResults": LIST_PAGE,
         "OwnershipType": "SHARED" if ownership == "SHARED" else "SELF",
     }
-    while True:
-        page = retry.call(client.list_entities, **request)
-        yield from page.get("EntitySummaryList", [])
-        token = page.get("NextToken")
-        if not token:
-            return
-        request["NextToken"] = token
+    return list_entities(client, retry, request)
 
 
 def describe(

@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from offerops.catalog.client import CATALOG as CATALOG
 from offerops.catalog.client import CatalogClient
 from offerops.fileio import atomic_write_text
 from offerops.reconcile.actual import ActualOffer, actual_offer
@@ -57,7 +58,6 @@ if TYPE_CHECKING:
     )
     from typing_extensions import Unpack
 
-CATALOG = "AWSMarketplace"
 KEY_TAG = "offerops:key"
 LIST_PAGE = 50
 DESCRIBE_BATCH = 20
@@ -234,6 +234,14 @@ def list_offer_summaries(
         "MaxResults": LIST_PAGE,
         "EntityTypeFilters": {"OfferFilters": {"Targeting": {"ValueList": ["BuyerAccounts"]}}},
     }
+    return list_entities(client, retry, request)
+
+
+def list_entities(
+    client: CatalogClient, retry: RetryPolicy, request: ListEntitiesRequestTypeDef
+) -> Iterator[EntitySummaryTypeDef]:
+    """Every summary ListEntities gives for ``request``, page after page (``request`` is
+    updated with each page's NextToken)."""
     while True:
         page = retry.call(client.list_entities, **request)
         yield from page.get("EntitySummaryList", [])

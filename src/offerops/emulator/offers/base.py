@@ -115,6 +115,33 @@ class Errors:
         return bool(self.items)
 
 
+def shared_authorization(
+    authorization_id: object, context: Context, errors: Errors
+) -> ResaleAuthorization | None:
+    """The Active resale authorization ``authorization_id`` shared with the caller, or None with
+    the reason recorded (both Create*UsingResaleAuthorization change types need one; API
+    reference, "Work with channel partner private offers")."""
+    authorization = (
+        context.catalog.resale_authorization(authorization_id)
+        if isinstance(authorization_id, str)
+        else None
+    )
+    if authorization is None or authorization.reseller_account != context.account:
+        errors.add(
+            "INVALID_RESALE_AUTHORIZATION_ID",
+            f"resale authorization '{authorization_id}' does not exist or is not shared with "
+            f"account {context.account}",
+        )
+        return None
+    if authorization.status != "Active":
+        errors.add(
+            "INVALID_STATE",
+            f"resale authorization {authorization.id} is {authorization.status}, not Active",
+        )
+        return None
+    return authorization
+
+
 @dataclass
 class ChangeResult:
     """The offer after one change, or why the change was refused."""

@@ -13,7 +13,13 @@ from typing import Any
 
 from offerops.emulator import limits
 from offerops.emulator.offers import fields, replacement, resale_terms
-from offerops.emulator.offers.base import ChangeResult, Context, Document, Errors
+from offerops.emulator.offers.base import (
+    ChangeResult,
+    Context,
+    Document,
+    Errors,
+    shared_authorization,
+)
 from offerops.emulator.offers.document import new_offer
 
 
@@ -56,24 +62,8 @@ def _create_from_authorization(
     optional = {"Name", "Description"}
     if not fields.members(details, {"ResaleAuthorizationId"}, optional, where, errors):
         return {}
-    authorization_id = details["ResaleAuthorizationId"]
-    authorization = (
-        context.catalog.resale_authorization(authorization_id)
-        if isinstance(authorization_id, str)
-        else None
-    )
-    if authorization is None or authorization.reseller_account != context.account:
-        errors.add(
-            "INVALID_RESALE_AUTHORIZATION_ID",
-            f"resale authorization '{authorization_id}' does not exist or is not shared with "
-            f"account {context.account}",
-        )
-        return {}
-    if authorization.status != "Active":
-        errors.add(
-            "INVALID_STATE",
-            f"resale authorization {authorization.id} is {authorization.status}, not Active",
-        )
+    authorization = shared_authorization(details["ResaleAuthorizationId"], context, errors)
+    if authorization is None:
         return {}
     offer = new_offer(offer_id, authorization.product_id)
     offer["ResaleAuthorizationId"] = authorization.id

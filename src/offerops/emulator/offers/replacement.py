@@ -48,7 +48,14 @@ from typing import Any, Protocol, runtime_checkable
 
 from offerops.emulator import limits
 from offerops.emulator.offers import fields
-from offerops.emulator.offers.base import PRICING_TERMS, ChangeResult, Context, Document, Errors
+from offerops.emulator.offers.base import (
+    PRICING_TERMS,
+    ChangeResult,
+    Context,
+    Document,
+    Errors,
+    shared_authorization,
+)
 from offerops.emulator.offers.document import new_offer, set_rule
 from offerops.emulator.store.agreements import AgreementRecord
 
@@ -141,23 +148,10 @@ def _authorize(
 ) -> None:
     """The channel partner variant: an Active authorization shared with the caller, for the
     agreement's product."""
-    authorization = (
-        context.catalog.resale_authorization(authorization_id)
-        if isinstance(authorization_id, str)
-        else None
-    )
-    if authorization is None or authorization.reseller_account != context.account:
-        errors.add(
-            "INVALID_RESALE_AUTHORIZATION_ID",
-            f"resale authorization '{authorization_id}' does not exist or is not shared with "
-            f"account {context.account}",
-        )
-    elif authorization.status != "Active":
-        errors.add(
-            "INVALID_STATE",
-            f"resale authorization {authorization.id} is {authorization.status}, not Active",
-        )
-    elif authorization.product_id != agreement.product_id:
+    authorization = shared_authorization(authorization_id, context, errors)
+    if authorization is None:
+        return
+    if authorization.product_id != agreement.product_id:
         errors.add(
             "INVALID_RESALE_AUTHORIZATION_ID",
             f"resale authorization {authorization.id} is for product "

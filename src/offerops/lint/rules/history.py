@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import ValidationError
@@ -30,7 +29,7 @@ from offerops.lint.rule import Problem, repository_rule
 from offerops.model.config import Config
 from offerops.model.limits import MAX_DOCUMENT_BYTES
 from offerops.model.offer import OfferFile
-from offerops.repo import CONFIG_NAME
+from offerops.repo import CONFIG_NAME, posix
 from offerops.source.document import Anchor, DataPath
 from offerops.source.loader import parse_text
 
@@ -309,7 +308,7 @@ def _offer_at(base: BaseRevision, path: str, config: Config) -> _Version | None:
         return None
     if offer is None:
         return None
-    documents = tuple(_digest(base.read(_posix(doc))) for doc in _documents(offer))
+    documents = tuple(_digest(base.read(posix(doc))) for doc in _documents(offer))
     return _Version(offer, config, documents)
 
 
@@ -319,7 +318,7 @@ def _hashes_now(repo: RepoContext, offer: OfferFile) -> tuple[str | None, ...]:
     hashes: list[str | None] = []
     for document in _documents(offer):
         try:
-            data = read_inside(repo.root.resolve(), _posix(document), MAX_DOCUMENT_BYTES)
+            data = read_inside(repo.root.resolve(), posix(document), MAX_DOCUMENT_BYTES)
         except (OSError, OutsideRepository, NotRegularFile, FileTooLarge):
             hashes.append(None)
             continue
@@ -344,8 +343,3 @@ def _parsed(raw: bytes | None, relpath: str) -> Any:
     except UnicodeDecodeError:
         return None
     return document.data if document is not None else None
-
-
-def _posix(path: str) -> str:
-    """A repository path without ``./`` and with forward slashes (as ``gitops`` names paths)."""
-    return PurePosixPath(path.replace("\\", "/")).as_posix().removeprefix("./")

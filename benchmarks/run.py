@@ -1,7 +1,8 @@
 """Benchmarks: offerops against what a user would run instead, measured in the same run.
 
-    python benchmarks/run.py              # lint at 1,000 and 10,000 offers, plan/apply
-    python benchmarks/run.py --quick      # 1,000 offers only, fewer apply offers
+    python benchmarks/run.py              # lint at 1,000 and 10,000 offers; apply and plan
+                                          # against the request quotas (quota_speed.py)
+    python benchmarks/run.py --quick      # smaller sizes
     python benchmarks/run.py --write      # also write benchmarks/RESULTS.md
 
 Every number is a ratio of two things measured here, one after the other, so a slow or noisy
@@ -25,7 +26,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
@@ -189,115 +189,20 @@ def point_at(repo: Path, url: str) -> None:
     config.write_text(text[:start] + f"  endpoint: {url}\n")
 
 
-def apply_seconds(repo: Path, parallelism: int, work: Path) -> tuple[float, float]:
-    """Wall time of a first apply of every offer against a fresh server (200 ms change sets):
-    the whole command, and its apply phase (the change sets, from the apply log)."""
-    db = work / f"apply-{parallelism}.sqlite"
-    shutil.rmtree(repo / ".offerops", ignore_errors=True)
-    env = {**os.environ, "OFFEROPS_TODAY": TODAY}
-    with served(repo, db, "--changeset-seconds", "0.2") as url:
-        point_at(repo, url)
-        start = time.perf_counter()
-        done = subprocess.run(
-            [str(BIN / "offerops"), "apply", "--yes", "--parallelism", str(parallelism)],
-            cwd=repo,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        seconds = time.perf_counter() - start
-    if done.returncode != 0:
-        raise RuntimeError(f"apply failed: {done.stdout[-2000:]}{done.stderr[-2000:]}")
-    log = json.loads((repo / ".offerops" / "apply-log.json").read_text())
-    return seconds, float(log["applySeconds"])
-
-
 @section("apply")
 def apply_section(args: argparse.Namespace, work: Path) -> list[Row]:
-    count = 40 if args.quick else 100
-    repo = http_repo(work, "apply", count)
-    serial, serial_phase = apply_seconds(repo, 1, work)
-    concurrent, concurrent_phase = apply_seconds(repo, 10, work)
-    return [
-        Row(
-            f"apply {count} new offers, 200 ms change sets: --parallelism 10 vs 1 (apply phase)",
-            f"{concurrent_phase:.1f} s",
-            f"{serial_phase:.1f} s",
-            serial_phase / concurrent_phase,
-            ">= 8x faster",
-            serial_phase / concurrent_phase >= 8,
-        ),
-        Row(
-            f"apply {count} new offers: whole command incl. start-up, lint and plan (information)",
-            f"{concurrent:.1f} s",
-            f"{serial:.1f} s",
-            serial / concurrent,
-            "(~1 s start-up in both)",
-            True,
-        ),
-    ]
+    """Apply against the limits of AWS's request quotas (benchmarks/quota_speed.py)."""
+    from quota_speed import served_rows, virtual_rows
 
-
-def plan_json(repo: Path, env: dict[str, str]) -> dict[str, Any]:
-    command = [str(BIN / "offerops"), "plan", "--format", "json"]
-    done = subprocess.run(command, cwd=repo, env=env, capture_output=True, check=True)
-    plan: dict[str, Any] = json.loads(done.stdout)
-    return plan
+    return served_rows(work, args.quick) + virtual_rows(work, args.quick)
 
 
 @section("plan")
 def plan_section(args: argparse.Namespace, work: Path) -> list[Row]:
-    count = 200 if args.quick else 1000
-    repo = http_repo(work, "plan", count)
-    env = {**os.environ, "OFFEROPS_TODAY": TODAY}
-    offerops = str(BIN / "offerops")
-    with served(repo, work / "plan.sqlite") as url:
-        point_at(repo, url)
-        subprocess.run(
-            [offerops, "apply", "--yes"], cwd=repo, env=env, capture_output=True, check=True
-        )
-        warm = json.loads(
-            subprocess.run(
-                [offerops, "plan", "--format", "json"],
-                cwd=repo,
-                env=env,
-                capture_output=True,
-                check=True,
-            ).stdout
-        )
-        shutil.rmtree(repo / ".offerops", ignore_errors=True)
-        cold = json.loads(
-            subprocess.run(
-                [offerops, "plan", "--format", "json"],
-                cwd=repo,
-                env=env,
-                capture_output=True,
-                check=True,
-            ).stdout
-        )
-    budget = -(-count // 20) + -(-count // 50) + 1
-    warm_calls = sum(warm["apiCalls"].values())
-    cold_calls = sum(cold["apiCalls"].values())
-    assert warm["summary"]["no-op"] == count, warm["summary"]
-    return [
-        Row(
-            f"plan {count} offers: API calls (key index warm)",
-            f"{warm_calls} calls",
-            f"budget {budget}",
-            warm_calls / budget,
-            "<= 1.0x of ceil(N/20)+ceil(N/50)+1",
-            warm_calls <= budget,
-        ),
-        Row(
-            f"plan {count} offers: API calls (fresh clone, tags read once)",
-            f"{cold_calls} calls",
-            f"budget {budget} + N tag reads",
-            cold_calls / (budget + count),
-            "<= 1.0x of budget + N",
-            cold_calls <= budget + count,
-        ),
-    ]
+    """Plan's API calls on a fresh CI runner with the key index restored (quota_speed.py)."""
+    from quota_speed import plan_rows
+
+    return plan_rows(work, args.quick)
 
 
 def table(rows: list[Row]) -> str:
@@ -310,6 +215,10 @@ def table(rows: list[Row]) -> str:
         cells = [row.what, row.measured, row.baseline, f"{row.ratio:.2f}x", row.target, mark]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+KEPT_FROM = "## What each row measures"
+"""``--write`` replaces the table above this heading; the sections from it on are kept."""
 
 
 def machine() -> str:
@@ -340,7 +249,10 @@ def main() -> int:
             f"- date: {stamp}\n- machine: {machine()}\n- command: `{command.strip()}`\n\n"
             f"{report}\n"
         )
-        (HERE / "RESULTS.md").write_text(text)
+        results = HERE / "RESULTS.md"
+        previous = results.read_text() if results.is_file() else ""
+        kept = previous[previous.find(KEPT_FROM) :] if KEPT_FROM in previous else ""
+        results.write_text(text + ("\n" + kept if kept else ""))
         print(json.dumps({"written": str(HERE / "RESULTS.md")}))
     return 0 if all(row.met for row in rows) else 1
 

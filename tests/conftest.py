@@ -31,6 +31,7 @@ SLOW_MODULES = frozenset(
         "tests/reconcile/test_lifecycle.py",
         "tests/reconcile/test_reference_shapes.py",
         "tests/reconcile/test_nothing_dropped.py",
+        "tests/reconcile/test_status_cli.py",
         "tests/emulator/test_reference_changesets.py",
         "tests/emulator/test_server.py",
         "tests/emulator/test_server_auth.py",

@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 REPORT_FORMATS = ("text", "json", "sarif", "github")
 PLAN_FORMATS = ("text", "markdown", "json")
 """The names of ``offerops.reconcile.render.RENDERERS`` (kept here so start-up imports nothing)."""
+STATUS_FORMATS = ("text", "markdown", "json")
+"""The names of ``offerops.reconcile.status_format.RENDERERS``."""
 INTERRUPTING_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 CommandT = TypeVar("CommandT", bound=click.Command)
 ROOT_HELP = "Repository root (default: the nearest directory with offerops.yaml)."
@@ -373,7 +375,7 @@ def plan(
     type=click.IntRange(1, 100),
     default=10,
     show_default=True,
-    help="Offers applied at once.",
+    help="Requests in flight at once; the account's request quotas set the pace.",
 )
 @click.option(
     "--log",
@@ -414,10 +416,10 @@ def apply(
         if saved is None and not yes:
             _confirm_or_refuse()
         log = log_path if log_path.is_absolute() else session.root / log_path
-        outcome = _apply_and_log(session, current, saved, parallelism, log)
+        status = _apply_and_log(session, current, saved, parallelism, log)
     finally:
         session.close()
-    _exit(_apply_status(outcome, shown))
+    _exit(status)
 
 
 class ApplyOutcome:
@@ -438,23 +440,38 @@ class ApplyOutcome:
 
 def _apply_and_log(
     session: Session, current: Plan, saved: Plan | None, parallelism: int, log: Path
-) -> ApplyOutcome:
-    """Apply with SIGINT/SIGTERM stopping it gracefully, then write the log whatever happened."""
+) -> int:
+    """Apply with SIGINT/SIGTERM stopping it gracefully, write the log whatever happened, and
+    print the summary; the exit status.
+
+    The summary is printed while the handlers are still in place, so a second signal (CI sends
+    SIGTERM some time after SIGINT) cannot change the exit status the first one decided."""
     from offerops.reconcile.apply import ApplyOptions
+    from offerops.reconcile.progress import ApplyProgress, bar_wanted
     from offerops.reconcile.session import write_apply_log
 
     stop = threading.Event()
-    options = ApplyOptions(parallelism=parallelism, stop=stop, on_start=_progress)
+    shown = saved or current
+    total = sum(1 for entry in shown.entries if entry.changes_anything)
+    progress = ApplyProgress(total, bar=bar_wanted(sys.stderr))
+    options = ApplyOptions(
+        parallelism=parallelism,
+        stop=stop,
+        on_start=progress.offer,
+        on_heartbeat=progress.heartbeat,
+    )
     with _stop_on_signals(stop) as signals:
         started, clock = datetime.now(UTC), time.monotonic()
-        results = session.apply(current, options, _progress, saved)
+        try:
+            results = session.apply(current, options, progress.offer, saved)
+        finally:
+            progress.close()
         seconds = time.monotonic() - clock
         stopped_by = signal.Signals(signals[0]).name if signals else None
-        shown = saved or current
         written = write_apply_log(
             log, session, shown, results, started, seconds, stopped_by=stopped_by
         )
-    return ApplyOutcome(results, written, signals)
+        return _apply_status(ApplyOutcome(results, written, signals), shown)
 
 
 @contextlib.contextmanager
@@ -469,10 +486,10 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[list[int]]:
     caught: list[int] = []
 
     def handle(signum: int, _frame: object) -> None:
-        if not caught:
-            os.write(2, b"\nofferops: stopping: no new change sets; recording those started\n")
-        caught.append(signum)
+        caught.append(signum)  # before the notice: a second signal may arrive during the write
         stop.set()
+        if len(caught) == 1:
+            os.write(2, b"\nofferops: stopping: no new change sets; recording those started\n")
 
     if threading.current_thread() is not threading.main_thread():
         yield caught
@@ -530,7 +547,8 @@ def import_command(
         session.close()
     chosen = offers_to_import(desired, actual, offer_ids)
     taken = {offer.key for offer in desired}
-    _exit(_report_imports(import_offers(chosen, session.config, session.root, taken)))
+    imported = import_offers(chosen, session.config, session.root, taken, session.today)
+    _exit(_report_imports(imported))
 
 
 def _report_imports(results: list[Imported]) -> int:
@@ -551,47 +569,53 @@ def _report_imports(results: list[Imported]) -> int:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(STATUS_FORMATS),
     default="text",
     show_default=True,
+    help="markdown: a table for an issue or a job summary.",
+)
+@click.option(
+    "--expiring-within",
+    metavar="DAYS",
+    type=click.IntRange(min=0),
+    help="Only released offers that expire within DAYS days (0: today) and that no buyer has "
+    "accepted yet; exit 1 when there is any.",
 )
 @click.option("--today", metavar="DATE", help="Pin today (or OFFEROPS_TODAY).")
 @pass_options
-def status(options: Options, keys: tuple[str, ...], output_format: str, today: str | None) -> None:
-    """Per offer: state, expiry, buyers, agreements, and the URL to send to the buyer."""
-    import json
+def status(
+    options: Options,
+    keys: tuple[str, ...],
+    output_format: str,
+    expiring_within: int | None,
+    today: str | None,
+) -> None:
+    """Per offer: state, expiry, buyers, agreements (accepted, start, end), and the URL to send
+    to the buyer.
 
-    from offerops.reconcile.status import offer_status
+    Exit status: 0 shown; with --expiring-within, 0 when no offer is expiring and 1 when some
+    are (for CI); 1 the marketplace failed; 2 could not run.
+    """
+    from offerops.reconcile.status import StatusQuery, StatusReport, buyer_aliases, collect
+    from offerops.reconcile.status_format import RENDERERS
 
-    session = _open_session(options, today)
+    query = StatusQuery(keys, expiring_within)
+    session = _open_session(options, today, reading=True)
+    if session.report.has_errors:
+        click.echo(
+            f"offerops: warning: lint found {session.report.summary.errors} error(s) (run"
+            " `offerops lint`); this is the marketplace as it is",
+            err=True,
+        )
     try:
-        offers = [
-            offer for offer in session.actual() if offer.key and (not keys or offer.key in keys)
-        ]
-        unknown = sorted(set(keys) - {str(offer.key) for offer in offers})
-        if unknown:
-            raise OfferopsError(f"no offer on the marketplace has key {', '.join(unknown)}")
-        rows = [offer_status(o, session.agreements, session.retry, session.today) for o in offers]
+        rows = collect(session.actual(), query, session.agreements, session.retry, session.today)
+        aliases = buyer_aliases(session.config)
     finally:
         session.close()
-    rows.sort(key=lambda row: str(row.key))
-    if output_format == "json":
-        from dataclasses import asdict
-
-        click.echo(json.dumps([asdict(row) for row in rows], indent=2, default=str))
-        return
-    for row in rows:
-        click.echo(f"{row.key}  {row.offer_id}  {row.state}  expires {row.expires_on}")
-        click.echo(f"    {row.name}")
-        click.echo(f"    buyers: {', '.join(row.buyers)}")
-        click.echo(f"    url: {row.url}")
-        for agreement in row.agreements:
-            click.echo(
-                f"    agreement {agreement.agreement_id}: {agreement.buyer} accepted "
-                f"{agreement.accepted} ({agreement.status})"
-            )
-    if not rows:
-        click.echo("no managed offers on the marketplace yet; run `offerops apply`")
+    report = StatusReport(tuple(rows), session.today, query, aliases)
+    click.echo(RENDERERS[output_format](report), nl=False)
+    if report.expiring:
+        _exit(1)
 
 
 @cli.group()
@@ -628,11 +652,11 @@ def products_import(options: Options, check: bool) -> None:
         click.echo(f"wrote offerops.yaml ({len(result.changes)} change(s))")
 
 
-def _open_session(options: Options, today: str | None) -> Session:
+def _open_session(options: Options, today: str | None, *, reading: bool = False) -> Session:
     from offerops.reconcile.session import open_session
     from offerops.repo import resolve_today
 
-    return open_session(options.root(), resolve_today(today))
+    return open_session(options.root(), resolve_today(today), reading=reading)
 
 
 @contextlib.contextmanager
@@ -671,28 +695,6 @@ def _confirm_or_refuse() -> None:
         raise UsageError("refusing to apply without --yes when not running on a terminal")
     if not click.confirm("Apply these changes to the marketplace?", default=False):
         raise click.Abort()
-
-
-PROGRESS_MARKS = {"SUCCEEDED": "✓", "STARTED": "→", "INTERRUPTED": "…", "NOT_STARTED": "-"}
-
-
-def _progress(result: OfferResult) -> None:
-    """One line per offer when its change set starts, and one when it ends (with errors).
-
-    The "started" line is also the signal that a change set is in flight (tests wait for it).
-    """
-    mark = PROGRESS_MARKS.get(result.status, "✗")
-    target = f" {result.offer_id}" if result.offer_id else ""
-    status = result.status.lower().replace("_", " ")
-    if result.status == "STARTED":
-        click.echo(f"{mark} {result.action} {result.key}{target} started ({result.change_set_id})")
-        return
-    click.echo(
-        f"{mark} {result.action} {result.key}{target} {status}"
-        f" ({result.change_set_id or 'no change set'}, {result.seconds:.1f}s)"
-    )
-    for error in result.errors:
-        click.echo(f"    {result.relpath}: {error}")
 
 
 def _exit(code: int) -> NoReturn:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import queue
+import re
 import signal
 import socket
 import subprocess
@@ -155,7 +156,7 @@ def test_buyer_lists_accepts_and_sees_the_agreement_on_the_database(seeded: Path
     assert listed.exit_code == 0, listed.output
     assert listed.output.startswith(f"{offer_id}  {PRODUCT_ID}  ")
     assert listed.output.rstrip().endswith("Acme usage")
-    assert nothing.output == f"no offers for {STRANGER}\n"
+    assert nothing.output == f"no offers for initech-br ({STRANGER})\n"
     agreement_id = json.loads(accepted.output)["agreementId"]
     assert agreements.output.startswith(f"{agreement_id}  ACTIVE  {offer_id}  seller {SELLER}")
 
@@ -170,10 +171,67 @@ def test_buyer_helpers_over_a_running_server(seeded: Path) -> None:
 
     assert [offer["OfferId"] for offer in json.loads(listed.output)] == [offer_id]
     assert accepted.exit_code == 0, accepted.output
-    assert accepted.output.startswith(f"{BUYER} accepted {offer_id}: agmt-")
+    assert accepted.output.startswith(f"acme-prod ({BUYER}) accepted {offer_id}: agmt-")
     assert again.exit_code == 1
     assert again.output.startswith("Error: ")
     assert [a["proposalSummary"]["offerId"] for a in json.loads(agreements.output)] == [offer_id]
+
+
+EPOCH = re.compile(r"\b1[0-9]{9}(\.[0-9]+)?\b")
+DAY = r"\d{4}-\d\d-\d\d"
+
+
+def test_buyer_commands_take_an_alias_and_print_human_dates(seeded: Path) -> None:
+    offer_id = release_offer(seeded)
+
+    listed = run("offers", "--as", "acme-prod")
+    accepted = run("accept", offer_id, "--as", "acme-prod")
+    agreements = run("agreements", "--as", "acme-prod")
+    as_json = run("agreements", "--as", BUYER, "--json")
+    nothing = run("agreements", "--as", "globex-uk")
+
+    assert re.fullmatch(rf"{offer_id}  {PRODUCT_ID}  expires {DAY}  Acme usage\n", listed.output)
+    assert re.fullmatch(
+        rf"acme-prod \({BUYER}\) accepted {offer_id}: agmt-\w+, starts {DAY}, no end\n",
+        accepted.output,
+    )
+    assert re.fullmatch(
+        rf"agmt-\w+  ACTIVE  {offer_id}  seller {SELLER}  accepted {DAY} \d\d:\d\d UTC  "
+        rf"starts {DAY}  no end\n",
+        agreements.output,
+    )
+    for output in (listed.output, accepted.output, agreements.output):
+        assert not EPOCH.search(output) and "T00:00:00" not in output, output
+    (agreement,) = json.loads(as_json.output)
+    assert re.fullmatch(rf"{DAY}T\d\d:\d\d:\d\dZ", agreement["acceptanceTime"])
+    assert nothing.output == "no agreements for globex-uk (210987654321)\n"
+
+
+def test_an_alias_works_against_a_server_too(seeded: Path) -> None:
+    offer_id = release_offer(seeded)
+    with running_server(Marketplace(seeded)) as server:
+        accepted = run("accept", offer_id, "--as", "acme-prod", "--endpoint", server.url)
+        agreements = run("agreements", "--as", "acme-prod", "--endpoint", server.url)
+    assert accepted.output.startswith(f"acme-prod ({BUYER}) accepted {offer_id}: agmt-")
+    assert f"  {offer_id}  seller {SELLER}  accepted " in agreements.output
+    assert not EPOCH.search(agreements.output)
+
+
+def test_an_unknown_alias_is_a_usage_error_naming_the_aliases(seeded: Path) -> None:
+    result = run("offers", "--as", "acme-test")
+    assert result.exit_code == 2
+    assert "'acme-test' is not a 12-digit AWS account id" in result.output
+    assert "(its aliases: acme-prod, globex-uk, initech-br)" in result.output
+
+
+def test_an_alias_outside_a_repository_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("offers", "--as", "acme-prod", "--db", str(tmp_path / "m.sqlite"))
+    assert result.exit_code == 2
+    assert "no offerops.yaml with buyer aliases here or above" in result.output
+    assert not (tmp_path / "m.sqlite").exists()
 
 
 def test_accepting_an_unknown_offer_is_a_one_line_error(seeded: Path) -> None:

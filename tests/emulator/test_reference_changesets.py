@@ -41,10 +41,14 @@ BUYER = "111111111111"
 SAAS = "prod-refsaas0000001"
 AMI = "prod-refami00000001"
 CONTAINER = "prod-refcontainer01"
+METERED = "prod-refmetered0001"
 RESOLD = "prod-refresold00001"
 RESALE = "resaleauthz-refsample00001"
 
 PRODUCT_PLACEHOLDER = "prod-1111111111111"
+BULK_PRODUCT = "prod-wa4ddxl7e7ktw"
+"""The product python/bulk_create_private_offer_usage_based names (its ``changeset_with_values``
+is the template filled in for that product)."""
 OFFER_PLACEHOLDER = "offer-1111111111111"
 AGREEMENT_PLACEHOLDER = "agmt-1111111111111111111111111"
 RESALE_PLACEHOLDERS = ("resaleauthz-1111111111111", "11111111-1111-1111-1111-111111111111")
@@ -73,6 +77,15 @@ SELLER_PRODUCTS = {
         name="Reference container",
         dimensions=[Dimension(key="ReqPerHour", name="Requests per hour")],
     ),
+    "ref-metered": Product(
+        id=METERED,
+        type="saas",
+        name="Sample Product usage based pricing",
+        dimensions=[
+            Dimension(key=f"metered_{n}_id", name=f"metered {n}", unit="Units", usage=True)
+            for n in (1, 2, 3)
+        ],
+    ),
 }
 ISV_PRODUCTS = {
     "ref-resold": Product(id=RESOLD, type="saas", name="Resold SaaS", dimensions=_SAAS_DIMENSIONS)
@@ -93,6 +106,8 @@ class Sample:
     """``agmt-…``: an agreement of the buyer on a released offer made beforehand."""
     expire: bool = False
     """The sample expires an offer: its date goes to yesterday instead of into the future."""
+    placeholder: str = PRODUCT_PLACEHOLDER
+    """The product id the sample names, mapped to ``product``."""
 
     @property
     def caller(self) -> str:
@@ -147,6 +162,7 @@ SAMPLES: Mapping[str, Sample] = {
     "python/create_private_offer_with_contract_pricing_with_flexible_payment_schedule_for_saas_product": Sample(  # noqa: E501
         SAAS
     ),
+    "python/bulk_create_private_offer_usage_based": Sample(METERED, placeholder=BULK_PRODUCT),
 }
 
 NOT_EMULATED_YET: frozenset[str] = frozenset()
@@ -198,6 +214,11 @@ def test_reference_change_set_succeeds(name: str, tmp_path: Path) -> None:
 class Replay:
     """One sample on a fresh marketplace: its entities seeded, its placeholders mapped."""
 
+    today = TODAY
+    """The emulator's today, from which the sample's dates are moved."""
+    target_days = LEAD_DAYS
+    """The offers made before the replay expire this many days after ``today``."""
+
     def __init__(self, market: Marketplace, sample: Sample) -> None:
         self.market = market
         self.sample = sample
@@ -205,7 +226,8 @@ class Replay:
         market.seed_products(SELLER, SELLER_PRODUCTS)
         market.seed_products(ISV, ISV_PRODUCTS)
         market.seed_resale_authorization(ISV, RESELLER, RESOLD, authorization_id=RESALE)
-        self.ids: dict[str, str] = {PRODUCT_PLACEHOLDER: sample.product}
+        self.seeded()
+        self.ids: dict[str, str] = {sample.placeholder: sample.product}
         self.ids.update(dict.fromkeys(RESALE_PLACEHOLDERS, RESALE))
         if sample.target == "draft":
             self.ids[OFFER_PLACEHOLDER] = self._offer(release=False)
@@ -214,6 +236,10 @@ class Replay:
         if sample.agreement:
             agreement = market.accept_offer(BUYER, self._offer(release=True))
             self.ids[AGREEMENT_PLACEHOLDER] = str(agreement["agreementId"])
+
+    def seeded(self) -> None:
+        """Called once the products and the resale authorization are seeded, before any offer
+        is made: a subclass may change them."""
 
     def prepare(self, request: dict[str, Any]) -> dict[str, Any]:
         """The sample with its placeholder ids mapped and its dates moved."""
@@ -248,8 +274,9 @@ class Replay:
         dates = sorted(date.fromisoformat(d) for d in _dates(request))
         if not dates:
             return timedelta(0)
-        target = TODAY - timedelta(days=1) if self.sample.expire else TODAY
-        return target + timedelta(days=0 if self.sample.expire else LEAD_DAYS) - dates[0]
+        if self.sample.expire:
+            return self.today - timedelta(days=1) - dates[0]
+        return self.today + timedelta(days=LEAD_DAYS) - dates[0]
 
     def _map(self, value: Any, shift: timedelta) -> Any:
         if isinstance(value, dict):
@@ -267,7 +294,7 @@ class Replay:
 
     def _offer(self, *, release: bool) -> str:
         """A Draft (or Released) offer of the sample's product, made by the sample's caller."""
-        end = (TODAY + timedelta(days=LEAD_DAYS)).isoformat()
+        end = (self.today + timedelta(days=self.target_days)).isoformat()
         if self.sample.product == RESOLD:
             create: dict[str, Any] = {"ResaleAuthorizationId": RESALE, "Name": "Target"}
             create_type = "CreateOfferUsingResaleAuthorization"
@@ -276,10 +303,14 @@ class Replay:
             create_type = "CreateOffer"
         changes = [_change(create_type, create, None)]
         if release:
-            changes += _release_changes(self.sample.product, end)
+            changes += self.release_changes(end)
         described = self.run({"Catalog": CATALOG, "ChangeSet": changes})
         assert described["Status"] == "SUCCEEDED", _errors(described)
         return self.offer_of(described)
+
+    def release_changes(self, end: str) -> list[dict[str, Any]]:
+        """The changes that release a target offer expiring on ``end``."""
+        return _release_changes(self.sample.product, end)
 
 
 def _release_changes(product: str, end: str) -> list[dict[str, Any]]:

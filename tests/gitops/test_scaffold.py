@@ -38,6 +38,9 @@ def test_new_repository_lints_clean_and_is_a_git_repository(tmp_path: Path) -> N
     assert (target / "schemas/offer.schema.json").is_file()
     workflow = (target / ".github/workflows/offers-pr.yml").read_text()
     assert "uses: acme/offerops@v1.2.3" in workflow and "__" not in workflow
+    expiring = (target / ".github/workflows/offers-expiring.yml").read_text()
+    assert "uses: acme/offerops@v1.2.3" in expiring and "__" not in expiring
+    assert "status --expiring-within " in expiring
     hooks = (target / ".pre-commit-config.yaml").read_text()
     assert "repo: https://github.com/acme/offerops" in hooks and "rev: v1.2.3" in hooks
     git.Repo(target).close()

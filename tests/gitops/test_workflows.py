@@ -21,10 +21,11 @@ import pytest
 from ruamel.yaml import YAML
 
 from offerops.gitops.scaffold import render_workflow, template
+from offerops.reconcile.status_format import EXPIRING_MARKER
 
 PROJECT = Path(__file__).resolve().parents[2]
 WORKFLOWS = PROJECT / ".github" / "workflows"
-TEMPLATES = ("offers-pr.yml", "offers-apply.yml")
+TEMPLATES = ("offers-pr.yml", "offers-apply.yml", "offers-expiring.yml")
 EXPRESSION = re.compile(r"\$\{\{.*?\}\}")
 EXAMPLE_ACTION = "acme/offerops@v1.2.3"
 """What a seller passes to ``offerops new --action`` (there is no built-in default)."""
@@ -146,6 +147,119 @@ def test_apply_workflow_runs_once_at_a_time_on_the_default_branch() -> None:
     upload = steps(job)[-1]
     assert upload["uses"].startswith("actions/upload-artifact@")
     assert upload["with"]["path"] == log and upload["if"] == "${{ !cancelled() }}"
+
+
+def test_expiring_workflow_runs_daily_and_keeps_one_issue() -> None:
+    data = workflow("offers-expiring.yml")
+    assert set(data["on"]) == {"schedule", "workflow_dispatch"}
+    (schedule,) = data["on"]["schedule"]
+    minute, hour, *every_day = schedule["cron"].split()
+    assert every_day == ["*", "*", "*"] and minute.isdigit() and hour.isdigit()
+    assert data["permissions"] == {}
+    assert data["concurrency"] == {"group": "offerops-expiring", "cancel-in-progress": False}
+    (job,) = data["jobs"].values()
+    # id-token only for AWS OIDC, as in the plan and apply jobs; no other write access.
+    assert job["permissions"] == {"contents": "read", "issues": "write", "id-token": "write"}
+    assert isinstance(job["timeout-minutes"], int) and job["timeout-minutes"] <= 15
+    checkout, _index, credentials, status, issue = steps(job)
+    assert checkout["with"] == {"persist-credentials": False}
+    assert credentials["if"] == "${{ vars.OFFEROPS_STATUS_ROLE_ARN != '' }}"
+    assert status["continue-on-error"] is True, "exit 1 lists offers: the issue step decides"
+    assert status["with"]["command"].startswith("status --expiring-within ")
+    assert "--format markdown" in status["with"]["command"]
+    assert issue["env"]["GH_TOKEN"] == "${{ github.token }}"
+    assert issue["env"]["OUTCOME"] == f"${{{{ steps.{status['id']}.outcome }}}}"
+    assert f"report={status['with']['output']}" in issue["run"]
+    assert EXPIRING_MARKER in issue["run"]
+    assert "${{" not in issue["run"], "expressions in run: allow script injection"
+
+
+FAKE_GH = """#!/usr/bin/env bash
+echo "gh $*" >> "$GH_LOG"
+if [ "$1 $2" = "issue list" ]; then echo "$OPEN_ISSUE"; fi
+"""
+
+
+@pytest.mark.parametrize(
+    ("outcome", "report", "open_issue", "code", "calls"),
+    [
+        pytest.param(
+            "failure",
+            "list",
+            "",
+            0,
+            [
+                "gh label create offerops-expiring --force",
+                "gh issue create --title Private offers expiring without an agreement "
+                "--label offerops-expiring --body-file .offerops/expiring.md",
+            ],
+            id="first-list-creates-the-issue",
+        ),
+        pytest.param(
+            "failure",
+            "list",
+            "7",
+            0,
+            ["gh issue edit 7 --body-file .offerops/expiring.md"],
+            id="a-later-list-updates-it",
+        ),
+        pytest.param(
+            "success",
+            "none",
+            "7",
+            0,
+            ["gh issue comment 7 --body-file .offerops/expiring.md", "gh issue close 7"],
+            id="none-left-closes-it",
+        ),
+        pytest.param("success", "none", "", 0, [], id="none-and-no-issue"),
+        pytest.param("failure", "", "7", 1, None, id="a-failure-leaves-it-alone"),
+    ],
+)
+def test_expiring_issue_step(
+    tmp_path: Path,
+    outcome: str,
+    report: str,
+    open_issue: str,
+    code: int,
+    calls: list[str] | None,
+) -> None:
+    """The issue step's script with a fake ``gh``: create, update, close, or leave the issue."""
+    job = next(iter(workflow("offers-expiring.yml")["jobs"].values()))
+    step = steps(job)[-1]
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin/gh").write_text(FAKE_GH)
+    (tmp_path / "bin/gh").chmod(0o755)
+    (tmp_path / ".offerops").mkdir()
+    bodies = {
+        "list": f"{EXPIRING_MARKER}\n### 1 private offer(s) expire\n",
+        "none": EXPIRING_MARKER,
+    }
+    (tmp_path / ".offerops/expiring.md").write_text(bodies.get(report, ""))
+    env = {
+        **{name: str(value) for name, value in step["env"].items()},
+        "OUTCOME": outcome,
+        "OPEN_ISSUE": open_issue,
+        "GH_LOG": str(tmp_path / "gh.log"),
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+        "PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin",
+    }
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == code, done.stdout + done.stderr
+    log = (tmp_path / "gh.log").read_text().splitlines() if (tmp_path / "gh.log").exists() else []
+    if calls is None:
+        assert log == [] and "::error" in done.stdout
+        return
+    assert log[0].startswith("gh issue list --label offerops-expiring --state open")
+    for call, expected in zip(log[1:], calls, strict=True):
+        assert call.startswith(expected), log
+    assert (tmp_path / "summary.md").read_text().startswith(EXPIRING_MARKER)
 
 
 def test_composite_action_passes_inputs_through_the_environment() -> None:
@@ -328,3 +442,44 @@ def test_actionlint(tmp_path: Path) -> None:
         timeout=60,
     )
     assert theirs.returncode == 0, theirs.stdout + theirs.stderr
+
+
+INDEX_CACHE = ".offerops/index-*.json"
+
+
+@pytest.mark.parametrize(
+    ("name", "job"),
+    [("offers-apply.yml", "apply"), ("offers-pr.yml", "plan"), ("offers-expiring.yml", None)],
+)
+def test_runners_start_with_the_key_index_the_last_apply_saved(name: str, job: str | None) -> None:
+    """Every CI runner is a fresh clone: without the index a plan reads one tag per offer.
+    The apply job saves it after applying (a new key per run: caches are immutable); every
+    job that reads the marketplace restores the newest before its first offerops step. The
+    index is verified against the tags wherever a decision rests on it (fetch.py), so a stale
+    cache costs calls, never a wrong plan."""
+    data = workflow(name)
+    chosen = data["jobs"][job] if job else next(iter(data["jobs"].values()))
+    listed = steps(chosen)
+    restore = next(i for i, step in enumerate(listed) if "cache/restore@" in step.get("uses", ""))
+    first_offerops = next(i for i, step in enumerate(listed) if step.get("uses") == "./")
+    assert restore < first_offerops
+    assert listed[restore]["with"]["path"] == INDEX_CACHE
+    assert listed[restore]["with"]["restore-keys"] == "offerops-index-"
+    saves = [step for step in listed if "cache/save@" in step.get("uses", "")]
+    if name != "offers-apply.yml":
+        assert saves == [], "only the apply job on the default branch writes the cache"
+        return
+    (save,) = saves
+    assert listed.index(save) > max(i for i, s in enumerate(listed) if s.get("uses") == "./")
+    assert save["with"]["path"] == INDEX_CACHE and save["if"] == "${{ !cancelled() }}"
+    assert "github.run_id" in save["with"]["key"] and "github.run_attempt" in save["with"]["key"]
+
+
+def test_the_plan_job_keeps_the_full_plan_the_shortened_comment_points_at() -> None:
+    from offerops.reconcile.render import FULL_PLAN
+
+    job = workflow("offers-pr.yml")["jobs"]["plan"]
+    uploads = [s for s in steps(job) if "upload-artifact@" in s.get("uses", "")]
+    (upload,) = uploads
+    assert upload["with"]["path"] == ".offerops/plan.md"
+    assert f"`{upload['with']['name']}` artifact" in FULL_PLAN

@@ -61,7 +61,10 @@ FAST = ApplyOptions(parallelism=1, poll_initial_seconds=0.001, poll_max_seconds=
 Spec = dict[str, Any]
 """The ``spec`` of an offer file as data (dates as ``date``, money as strings)."""
 
-CONTRACT_DIMENSIONS = ("users", "admins", "basic", "premium")
+CONTRACT_DIMENSIONS = ("users", "admins", "basic", "premium", "sso")
+CUSTOM_DIMENSION = "      - { key: sso, name: SSO seats, unit: Seats, custom: true }\n"
+"""A custom dimension of analytics-saas (``custom: true``): not on the marketplace product until
+the first new offer that prices it adds it (AddDimensions), so generated offers cover that too."""
 USAGE_DIMENSIONS = {
     "analytics-saas": ("USER", "GB_SCANNED"),
     "vision-ami": ("m5.large", "m5.xlarge"),
@@ -102,6 +105,7 @@ LIFECYCLES = ("active", "active", "draft")
 the mutation of a created offer (a file that starts expired is never created)."""
 CURRENCIES = ("USD", "EUR")
 PURCHASING = ("multiple-dimensions", "single-dimension")
+QUANTITIES = ("buyer-chooses", "one")
 EXPIRIES = st.dates(TODAY + timedelta(days=1), TODAY + timedelta(days=300))
 AUTHORIZATIONS = st.sampled_from(("resaleauthz-1a2b3c4d5e6f7", "resaleauthz-9z8y7x6w5v4u3"))
 """The resale authorizations the example offerops.yaml declares (both for CHANNEL_PRODUCT): lint
@@ -271,6 +275,8 @@ def _contract(draw: st.DrawFn, kind: str, pool: tuple[str, ...], expires: date) 
         purchasing = st.just("multiple-dimensions")
     if draw(st.booleans()):
         contract["purchasing"] = draw(purchasing)
+    if kind == "configurable" and draw(st.booleans()):
+        contract["quantities"] = draw(st.sampled_from(QUANTITIES))
     pricing: Spec = {
         "model": "contract",
         "currency": draw(st.sampled_from(CURRENCIES)),
@@ -341,12 +347,15 @@ def _installments(draw: st.DrawFn, contract: Spec, expires: date) -> Spec:
 
 
 def new_repo(root: Path) -> Path:
-    """The example repository's config (descriptions optional here) and legal/, no offers."""
+    """The example repository's config (descriptions optional here, and a custom dimension
+    ``sso``) and legal/, no offers."""
     if root.exists():
         shutil.rmtree(root)
     (root / "offers").mkdir(parents=True)
-    config = (PROJECT / "offerops.yaml").read_text()
-    (root / "offerops.yaml").write_text(config.replace("requireDescription: true", ""))
+    config = (PROJECT / "offerops.yaml").read_text().replace("requireDescription: true", "")
+    premium = "      - { key: premium, name: Premium tier, unit: Units }\n"
+    assert premium in config
+    (root / "offerops.yaml").write_text(config.replace(premium, premium + CUSTOM_DIMENSION))
     shutil.copytree(PROJECT / "legal", root / "legal")
     return root
 
@@ -725,6 +734,15 @@ def _purchasing(spec: Spec, draw: st.DrawFn) -> bool:
     return True
 
 
+def _quantities(spec: Spec, draw: st.DrawFn) -> bool:
+    contract = spec["pricing"].get("contract")
+    if contract is None:
+        return False
+    current = contract.get("quantities", "buyer-chooses")
+    contract["quantities"] = _another(draw, QUANTITIES, current)
+    return True
+
+
 def _dimension(spec: Spec, draw: st.DrawFn, field: str) -> dict[str, Any] | None:
     dimensions = [d for d in spec["pricing"]["dimensions"] if field in d]
     return draw(st.sampled_from(dimensions)) if dimensions else None
@@ -829,6 +847,7 @@ MUTATIONS: list[tuple[YamlPath, Mutation]] = [
     (("spec", "pricing", "term"), _term_length),
     (("spec", "pricing", "contract", "starts"), _starts),
     (("spec", "pricing", "contract", "purchasing"), _purchasing),
+    (("spec", "pricing", "contract", "quantities"), _quantities),
     (("spec", "pricing", "dimensions", "price"), _price),
     (("spec", "pricing", "dimensions", "quantity"), _quantity),
     (("spec", "pricing", "dimensions", "key"), _dimension_key),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import json
+import re
 import os
 import signal
 import socket
@@ -57,6 +58,12 @@ def test_plan_detailed_exitcode_and_saved_plan(embedded_repo: Path, tmp_path: Pa
     }
     assert log["interruptedBy"] is None
     assert all(entry["change_set_id"] for entry in log["offers"])
+    # each offer's start and end, UTC to the millisecond, in order
+    stamp = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+    for entry in log["offers"]:
+        assert stamp.match(entry["startedAt"]) and stamp.match(entry["finishedAt"])
+        assert entry["startedAt"] <= entry["finishedAt"]
+        assert f"started ({entry['change_set_id']})" in applied.output
     again = run(embedded_repo, "plan", "--detailed-exitcode")
     assert again.exit_code == 0
     stale = run(embedded_repo, "apply", str(saved))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -96,3 +97,29 @@ def test_what_cannot_be_written_is_refused_and_nothing_is_overwritten(repo: Offe
     ]
     assert not (repo.root / "offers" / "broken.yaml").exists()
     assert (repo.root / "offers" / "acme-2027.yaml").read_text() == CONTRACT_OFFER
+
+
+def test_an_expired_offer_is_written_as_expired_and_lints_clean(repo: OfferRepo) -> None:
+    """A released offer whose availability ended is imported with ``lifecycle: expired`` (AWS's
+    ExpirePrivateOffer leaves such an offer): its past ``expiresOn`` is then no error (OFR404),
+    and plan leaves it ended. A draft past its date stays a draft."""
+    repo.offer(CONTRACT_OFFER)
+    (wanted,) = desired(repo)
+    released = on_marketplace(wanted, "offer-expired000001", None, State="Released")
+    draft = on_marketplace(
+        wanted, "offer-draft00000001", None, Name="Acme Corp - draft", State="Draft"
+    )
+    (repo.root / "offers" / "acme-2027.yaml").unlink()
+    config = repo.lint().repo.config  # type: ignore[union-attr]
+    assert released.expires_on is not None
+    later = released.expires_on + timedelta(days=1)
+    results = import_offers([released, draft], config, repo.root, set(), later)
+    texts = [(repo.root / str(result.path)).read_text() for result in results]
+    assert [text.splitlines()[-1] for text in texts] == [
+        "  lifecycle: expired",
+        "  lifecycle: draft",
+    ]
+    assert [f.rule for f in repo.findings(later) if f.rule == "OFR404"] == []
+    (repo.root / str(results[0].path)).unlink()
+    (on_time,) = import_offers([released], config, repo.root, set(), released.expires_on)
+    assert "lifecycle" not in (repo.root / str(on_time.path)).read_text()

@@ -20,6 +20,7 @@ from offerops.reconcile.apply import ApplyOptions
 from offerops.reconcile.diff import FieldChange
 from offerops.reconcile.render import render_text
 from offerops.reconcile.session import Session
+from offerops.reconcile.wording import TIMES
 from support import TODAY
 
 OpenSession = Callable[[Path], Session]
@@ -65,15 +66,33 @@ def test_the_mixed_quantity_offer_of_issue_11_is_refused_at_the_quantity(
 
 
 @pytest.mark.parametrize(
-    ("key", "old", "new", "label"),
+    ("key", "old", "new", "label", "shown"),
     [
-        ("hooli-reseller-2027", "quantity: 150", "quantity: 200", "quantity gateways"),
-        ("umbrella-quarterly-2027", "quantity: 10\n", "quantity: 12\n", "quantity admins"),
+        (
+            "hooli-reseller-2027",
+            "quantity: 150",
+            "quantity: 200",
+            "quantity gateways",
+            f"{TIMES} 150 = USD 72,000.00 -> USD 480.00 per unit {TIMES} 200 = USD 96,000.00",
+        ),
+        (
+            "umbrella-quarterly-2027",
+            "quantity: 10\n",
+            "quantity: 12\n",
+            "quantity admins",
+            "admins (Admin seats)  quantity 10 -> quantity 12 (paid in installments)",
+        ),
     ],
     ids=["fixed-upfront", "installments"],
 )
 def test_a_changed_quantity_is_a_change_the_plan_names(
-    embedded_repo: Path, session_for: OpenSession, key: str, old: str, new: str, label: str
+    embedded_repo: Path,
+    session_for: OpenSession,
+    key: str,
+    old: str,
+    new: str,
+    label: str,
+    shown: str,
 ) -> None:
     """A quantity the marketplace records (every dimension has one) never plans as a no-op."""
     apply_all(session_for(embedded_repo))
@@ -86,4 +105,4 @@ def test_a_changed_quantity_is_a_change_the_plan_names(
     assert [e.key for e in plan.entries if e.action != "no-op"] == [key]
     text = render_text(plan)
     assert "No changes" not in text
-    assert label in text
+    assert shown in text

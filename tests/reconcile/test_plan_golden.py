@@ -47,6 +47,9 @@ GOLDEN_FILES = {
     "plan.md": ("markdown", False),
     "plan.json": ("json", False),
 }
+NEW_GOLDEN_FILES = {"plan.new.txt": "text", "plan.new.md": "markdown"}
+"""Every example offer planned against an empty marketplace: each pricing shape, payment, legal
+form and channel as a reviewer reads it."""
 
 
 @pytest.fixture
@@ -85,6 +88,9 @@ def _change_git(root: Path) -> None:
         "    terms: standard-eula\n  lifecycle: expired\n",
     )
     _edit(root, "initech-vision-2027", 'price: "0.120"', 'price: "0.110"')
+    _edit(root, "umbrella-quarterly-2027", 'total: "330000.00"', 'total: "396000.00"')
+    order_form = root / "legal" / "acme-order-form.txt"
+    order_form.write_text(order_form.read_text() + "Amended: net 45 payment terms.\n")
     (offers / "hooli-reseller-2027.yaml").unlink()
     draft = acme.replace("acme-analytics-2027", "acme-draft-2027").replace(
         "Enterprise 2027", "Enterprise 2027 (draft)"
@@ -183,7 +189,7 @@ def test_the_golden_plan_has_every_action(golden_plan: Plan) -> None:
         ("acme-analytics-2028", "create"),
         ("acme-analytics-2027-upgrade", "waiting"),
         ("acme-draft-2027", "update"),
-        ("acme-installments-2027", "no-op"),
+        ("acme-installments-2027", "replace-needed"),
         ("globex-tiers-2027", "update"),
         ("hooli-analytics-2027", "no-op"),
         ("hooli-reseller-2027", "unmanaged"),
@@ -191,11 +197,30 @@ def test_the_golden_plan_has_every_action(golden_plan: Plan) -> None:
         ("initech-payg-2027", "expire"),
         ("initech-vision-2027", "replace-needed"),
         ("umbrella-consumption-2027", "no-op"),
-        ("umbrella-quarterly-2027", "no-op"),
+        ("umbrella-quarterly-2027", "replace-needed"),
         (None, "unmanaged"),
     }
     draft = next(entry for entry in golden_plan.entries if entry.key == "acme-draft-2027")
     assert draft.release
+
+
+@pytest.fixture(scope="module")
+def new_plan(tmp_path_factory: pytest.TempPathFactory) -> Plan:
+    root = copy_example(tmp_path_factory.mktemp("new"), waiting=True)
+    session = _session(root)
+    try:
+        plan = session.plan()
+    finally:
+        session.close()
+    return replace(plan, created_at=CREATED_AT, api_calls={})
+
+
+def _compare_golden(name: str, output: str, update_golden: bool) -> None:
+    path = GOLDEN / name
+    if update_golden:
+        path.write_text(output, encoding="utf-8")
+    assert path.is_file(), f"{path} is missing; run with OFFEROPS_UPDATE_GOLDEN=1"
+    assert output == path.read_text(encoding="utf-8")
 
 
 def test_every_plan_format_is_registered_and_offered() -> None:
@@ -206,12 +231,13 @@ def test_every_plan_format_is_registered_and_offered() -> None:
 @pytest.mark.parametrize("name", sorted(GOLDEN_FILES))
 def test_golden(name: str, golden_plan: Plan, update_golden: bool) -> None:
     plan_format, color = GOLDEN_FILES[name]
-    output = RENDERERS[plan_format](golden_plan, color)
-    path = GOLDEN / name
-    if update_golden:
-        path.write_text(output, encoding="utf-8")
-    assert path.is_file(), f"{path} is missing; run with OFFEROPS_UPDATE_GOLDEN=1"
-    assert output == path.read_text(encoding="utf-8")
+    _compare_golden(name, RENDERERS[plan_format](golden_plan, color), update_golden)
+
+
+@pytest.mark.parametrize("name", sorted(NEW_GOLDEN_FILES))
+def test_golden_new_offers(name: str, new_plan: Plan, update_golden: bool) -> None:
+    assert {entry.action for entry in new_plan.entries} == {"create", "waiting"}
+    _compare_golden(name, RENDERERS[NEW_GOLDEN_FILES[name]](new_plan, False), update_golden)
 
 
 def test_a_saved_plan_reads_back_as_the_plan(golden_plan: Plan, tmp_path: Path) -> None:
@@ -222,6 +248,23 @@ def test_a_saved_plan_reads_back_as_the_plan(golden_plan: Plan, tmp_path: Path) 
     assert loaded.entries == golden_plan.entries
     assert (loaded.base, loaded.base_hash) == (golden_plan.base, golden_plan.base_hash)
     assert render_json(loaded) == render_json(golden_plan)
+    for plan_format, color in GOLDEN_FILES.values():
+        render = RENDERERS[plan_format]
+        assert render(loaded, color) == render(golden_plan, color), plan_format
+
+
+def test_a_plan_saved_without_reviews_still_applies_and_shows_its_changes() -> None:
+    """Plans saved by earlier versions have no ``review``: they load, save back byte for byte,
+    and show their field changes as those versions did."""
+    path = GOLDEN / "plan.saved-without-review.json"
+    saved = load_plan(path)
+    assert all(entry.review is None for entry in saved.entries)
+    assert render_json(saved) == path.read_text(encoding="utf-8")
+    text = RENDERERS["text"](saved, False)
+    assert "    rate m5.large: 0.12 -> 0.11\n" in text
+    assert "    buyers: 123456789012 -> 123456789012, 123456789013\n" in text
+    markdown = RENDERERS["markdown"](saved, False)
+    assert "| price admins | — | USD 1,200.00 |" in markdown
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,7 @@ from offerops.reconcile.fetch import CountingClient
 from offerops.reconcile.retry import RetriesExhausted, RetryPolicy
 from offerops.reconcile.session import Session
 from offerops.reconcile.status import offer_status
+from offerops.timing import VirtualClock
 from reconcile.conftest import EXAMPLE_OFFERS
 from support import TODAY
 
@@ -120,10 +121,42 @@ def test_exhausted_network_retries_name_the_endpoint_and_the_fix() -> None:
     assert operation.calls == 3
 
 
+def throttled_policy(patience: float = 60.0) -> RetryPolicy:
+    """A policy on a virtual clock: waiting moves time, so patience runs out without sleeping."""
+    clock = VirtualClock(start=0.0)
+    return RetryPolicy(sleep=clock.sleep, clock=clock, seed=1, throttle_patience_seconds=patience)
+
+
+def test_throttling_is_retried_beyond_the_attempts_until_it_stops() -> None:
+    retry = throttled_policy(patience=600.0)
+    operation = Flaky(client_error("ThrottlingException", 429, "StartChangeSet"), failures=20)
+    operation.__name__ = "start_change_set"
+    assert retry.call(operation) == {"ok": {}}
+    assert operation.calls == 21 > retry.attempts
+    assert retry.throttled() == 20
+
+
+def test_throttling_slows_the_lane_and_later_calls_keep_the_slower_pace() -> None:
+    """A throttled operation gets a lane (none was configured): the next calls are spaced."""
+    retry = throttled_policy()
+    operation = Flaky(client_error("ThrottlingException", 429), failures=1)
+    retry.call(operation)
+    clock = retry.clock
+    before = clock.now()
+    for _ in range(10):
+        retry.call(operation)
+    # ListEntities' quota is 10/s; after the throttle the pace is below it
+    assert clock.now() - before > 0.9
+    assert retry.pace.paces()["ListEntities"] < 10.0
+
+
 def test_exhausted_throttling_names_the_operation_and_the_code() -> None:
-    operation = Flaky(client_error("ThrottlingException", 429, "StartChangeSet"), failures=9)
+    """Only when throttling outlasts the patience (the command's deadline) does a call fail."""
+    retry = throttled_policy(patience=30.0)
+    operation = Flaky(client_error("ThrottlingException", 429, "StartChangeSet"), failures=10**6)
     with pytest.raises(RetriesExhausted) as raised:
-        policy().call(operation)
+        retry.call(operation)
+    assert retry.clock.now() >= 30.0
     assert "StartChangeSet" in raised.value.message
     assert "ThrottlingException: ThrottlingException happened" in raised.value.message
     assert raised.value.hint is not None and "rerun" in raised.value.hint
@@ -246,6 +279,7 @@ def test_every_operation_survives_a_network_fault(
         "list_entities",
         "batch_describe_entities",
         "start_change_set",
+        "list_change_sets",
         "describe_change_set",
     }
     assert operations <= set(session.client._client.seen)  # type: ignore[attr-defined]
@@ -256,7 +290,8 @@ def test_every_operation_survives_a_network_fault(
 def test_apply_reports_refusals_and_exhausted_retries_per_offer(
     embedded_repo: Path, session_for: OpenSession
 ) -> None:
-    """A validation error and a throttled-out StartChangeSet fail their offer; others apply."""
+    """A validation error, and a StartChangeSet throttled past the deadline, fail their offer;
+    the others apply."""
     session = session_for(embedded_repo)
     inner = session.client
 
@@ -277,6 +312,7 @@ def test_apply_reports_refusals_and_exhausted_retries_per_offer(
             return start
 
     session.client = Refusing()  # type: ignore[assignment]
+    session.retry.throttle_patience_seconds = 0.0  # throttled past the command's deadline
     results = {r.key: r for r in session.apply(session.plan(), FAST)}
     assert results["acme-analytics-2027"].errors == [
         "ValidationException: ValidationException happened"

@@ -369,6 +369,8 @@ def _contract(draw: st.DrawFn) -> dict[str, Any]:
     contract = draw(_term(with_start=True))
     if draw(st.booleans()):
         contract["purchasing"] = draw(st.sampled_from(["multiple-dimensions", "single-dimension"]))
+    if draw(st.booleans()):
+        contract["quantities"] = draw(st.sampled_from(["buyer-chooses", "one"]))
     dimensions: list[dict[str, Any]] = []
     for index, name in enumerate(names):
         dimension: dict[str, Any] = {"key": name}

@@ -104,6 +104,40 @@ def test_single_dimension_purchasing_of_a_fixed_price_is_reported() -> None:
     ]
 
 
+def test_quantities_one_is_quantity_configuration_disallowed_and_imports_back() -> None:
+    """One unit of each dimension bought: QuantityConfiguration Disallowed, as AWS's tiered and
+    container contract samples send it; shown as ``quantities``, written back by import."""
+    text = EXAMPLE.replace(
+        "purchasing: multiple-dimensions", "purchasing: single-dimension\n      quantities: one"
+    )
+    file = load_offer(text)
+    terms = offer_terms(file, config(), documents_url)
+    assert terms.pricing is not None
+    (term,) = terms.pricing.terms
+    assert isinstance(term, ConfigurableUpfrontPricingTerm)
+    card = term.rate_cards[0]
+    assert (card.multiple_dimension_selection, card.quantity_configuration) == (
+        "Disallowed",
+        "Disallowed",
+    )
+    assert offer.fields(terms)["quantities"] == "one"
+    assert offer.field_path(terms, "quantities") == ("spec", "pricing", "contract", "quantities")
+    assert "quantities" not in offer.fields(
+        offer_terms(load_offer(EXAMPLE), config(), documents_url)
+    )
+    identity = OfferIdentity(file.key, "offer-abcdef123", "prod-4x7yvqjzt5abc")
+    imported = offer_yaml(terms, identity, config(), legal_documents)
+    assert "      purchasing: single-dimension\n      quantities: one\n" in imported
+    assert offer_terms(load_offer(imported), config(), documents_url) == terms
+
+
+def test_quantities_one_of_a_fixed_price_is_reported() -> None:
+    text = HOOLI.replace("durationMonths: 24", "durationMonths: 24\n      quantities: one")
+    (found,) = unrepresentable(load_offer(text))
+    assert (found.path, found.covered_by) == (("spec", "pricing", "contract", "quantities"), None)
+    assert "quantities: one is not sent" in found.message
+
+
 def test_what_lint_already_refuses_names_the_rule() -> None:
     text = ACME.replace(
         "terms: standard-eula", "terms: standard-eula\n    documents: [legal/acme-msa.pdf]"
@@ -227,7 +261,7 @@ def _pricing_term(kind: str, validity: ValidityTerm) -> st.SearchStrategy[Pricin
                 st.just(selector),
                 strategies.configurable_term.map(lambda term: term.rate_cards[0].prices),
                 st.sampled_from(["Allowed", "Disallowed"]),
-                st.just("Allowed"),
+                st.sampled_from(["Allowed", "Disallowed"]),
             ).map(lambda card: (card,)),
         )
     if kind == "fixed":

@@ -27,6 +27,7 @@ import click
 from offerops.emulator import urls
 from offerops.emulator.accounts import DEFAULT_SELLER_ACCOUNT
 from offerops.emulator.auth import signed_headers
+from offerops.humantime import day, moment, with_iso_times
 from offerops.repo import CONFIG_NAME
 
 if TYPE_CHECKING:
@@ -103,11 +104,17 @@ class Workspace:
     config: Path | None
 
 
-def workspace(db: Path | None, account: str | None) -> Workspace:
-    """Resolve ``--db``/``--account`` defaults: the repository's backend path and seller."""
+def _config_path() -> Path | None:
+    """The repository's offerops.yaml (``--root``, else the nearest one), if there is one."""
     root = _root_option()
     config_path = (root / CONFIG_NAME) if root else _find_config(Path.cwd())
-    if config_path is None or not config_path.is_file():
+    return config_path if config_path is not None and config_path.is_file() else None
+
+
+def workspace(db: Path | None, account: str | None) -> Workspace:
+    """Resolve ``--db``/``--account`` defaults: the repository's backend path and seller."""
+    config_path = _config_path()
+    if config_path is None:
         return Workspace(db or Path(DEFAULT_DB), account or DEFAULT_SELLER_ACCOUNT, None)
     config = load_config(config_path)
     default_db = config_path.parent / config.backend.path
@@ -129,6 +136,57 @@ def database(db: Path | None) -> Path:
             "or pass --db FILE (or --endpoint URL for a running server)"
         )
     return where.db
+
+
+@dataclass(frozen=True)
+class BuyerAccount:
+    """The ``--as`` of a buyer command: an account id, and its alias when offerops.yaml has one."""
+
+    account: str
+    alias: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.alias} ({self.account})" if self.alias else self.account
+
+
+def buyer_account(ref: str) -> BuyerAccount:
+    """``--as``: a 12-digit account id, or a buyer alias of offerops.yaml, as offers name buyers.
+
+    Resolved in the command, not in the option's callback, so ``--root`` is known whatever the
+    order of the options. An unknown alias is a usage error listing the aliases there are.
+    """
+    registry = _registered_buyers(required=not ref.isdigit())
+    if ref.isdigit():
+        aliases = sorted(alias for alias, account in registry.items() if account == ref)
+        return BuyerAccount(ref, aliases[0] if aliases else None)
+    if ref in registry:
+        return BuyerAccount(registry[ref], ref)
+    where = (
+        f"offerops.yaml has no buyer alias {ref!r} (its aliases: {', '.join(sorted(registry))})"
+        if registry
+        else f"there is no {CONFIG_NAME} with buyer aliases here or above"
+    )
+    raise click.BadParameter(
+        f"{ref!r} is not a 12-digit AWS account id, and {where}", param_hint="'--as'"
+    )
+
+
+def _registered_buyers(*, required: bool) -> dict[str, str]:
+    """Account id by alias, from offerops.yaml's ``buyers``; empty without one.
+
+    A config that does not load fails the command only when an alias has to be looked up in it
+    (``required``): an account id works with ``--db`` in any directory.
+    """
+    path = _config_path()
+    if path is None:
+        return {}
+    try:
+        config = load_config(path)
+    except click.ClickException:
+        if required:
+            raise
+        return {}
+    return {alias: buyer.account for alias, buyer in config.buyers.items()}
 
 
 @dataclass(frozen=True)
@@ -171,9 +229,9 @@ _as_option = click.option(
     "--as",
     "account",
     required=True,
-    metavar="ACCOUNT",
-    callback=lambda _ctx, _param, value: _account(value),
-    help="The buyer's 12-digit AWS account id.",
+    metavar="BUYER",
+    callback=lambda _ctx, _param, value: _account_or_alias(value),
+    help="The buyer: a 12-digit AWS account id, or its alias in offerops.yaml's buyers.",
 )
 _endpoint_option = click.option(
     "--endpoint",
@@ -187,6 +245,11 @@ def _account(value: str) -> str:
     if not value.isdigit() or len(value) != 12:
         raise click.BadParameter(f"an AWS account id has 12 digits, got {value!r}")
     return value
+
+
+def _account_or_alias(value: str) -> str:
+    """Digits must be a whole account id; anything else is an alias (:func:`buyer_account`)."""
+    return _account(value) if value.isdigit() else value
 
 
 def _rate(_ctx: click.Context, _param: click.Parameter, value: float) -> float:
@@ -412,9 +475,10 @@ def seed(db: Path | None, config_path: Path | None) -> None:
 @_json_option
 def offers(account: str, db: Path | None, endpoint: str | None, as_json: bool) -> None:
     """List the released offers an account can see and accept."""
+    who = buyer_account(account)
     with _buyer(db, endpoint) as buyer, _backend_errors():
-        found = buyer.offers(account)
-    _print_listing(found, as_json, f"no offers for {account}", _offer_line)
+        found = buyer.offers(who.account)
+    _print_listing(found, as_json, f"no offers for {who}", _offer_line)
 
 
 @emulator_group.command()
@@ -433,13 +497,14 @@ def accept(
     as_json: bool,
 ) -> None:
     """Accept OFFER_ID as a buyer, which creates an agreement."""
+    who = buyer_account(account)
     with _buyer(db, endpoint) as buyer, _backend_errors():
-        result = buyer.accept(account, offer_id, purchase_order)
+        result = buyer.accept(who.account, offer_id, purchase_order)
     if as_json:
-        click.echo(json.dumps(result, indent=2, default=str))
+        click.echo(json.dumps(with_iso_times(result), indent=2, default=str))
         return
     agreement = _first(result, "agreementId", "AgreementId") or "an agreement"
-    click.echo(f"{account} accepted {offer_id}: {agreement}")
+    click.echo(f"{who} accepted {offer_id}: {agreement}, {', '.join(_period(result))}")
 
 
 @emulator_group.command()
@@ -448,10 +513,11 @@ def accept(
 @_endpoint_option
 @_json_option
 def agreements(account: str, db: Path | None, endpoint: str | None, as_json: bool) -> None:
-    """List the agreements an account has accepted."""
+    """List the agreements an account has accepted, with when they start and end."""
+    who = buyer_account(account)
     with _buyer(db, endpoint) as buyer, _backend_errors():
-        found = buyer.agreements(account)
-    _print_listing(found, as_json, f"no agreements for {account}", _agreement_line)
+        found = [with_iso_times(agreement) for agreement in buyer.agreements(who.account)]
+    _print_listing(found, as_json, f"no agreements for {who}", _agreement_line)
 
 
 # --- rendering --------------------------------------------------------------------------------
@@ -465,7 +531,8 @@ def _offer_line(offer: dict[str, Any]) -> str:
     offer_id = _first(offer, "Id", "OfferId", "EntityId", "offerId") or "?"
     name = _first(offer, "Name", "name") or ""
     product = _first(offer, "ProductId", "productId") or ""
-    expires = _first(offer, "AvailabilityEndDate", "ExpirationDate", "availabilityEndDate") or ""
+    end = _first(offer, "AvailabilityEndDate", "ExpirationDate", "availabilityEndDate")
+    expires = f"expires {day(end)}" if day(end) else ""
     return "  ".join(str(part) for part in (offer_id, product, expires, name) if part)
 
 
@@ -476,9 +543,16 @@ def _agreement_line(agreement: dict[str, Any]) -> str:
         agreement.get("status", ""),
         summary.get("offerId", ""),
         f"seller {(agreement.get('proposer') or {}).get('accountId', '?')}",
-        f"ends {agreement['endTime']}" if agreement.get("endTime") else "",
+        f"accepted {moment(agreement.get('acceptanceTime'), '?')}",
+        *_period(agreement),
     )
     return "  ".join(str(part) for part in parts if part)
+
+
+def _period(agreement: dict[str, Any]) -> tuple[str, str]:
+    """``starts 2026-12-02``, ``ends 2029-12-02``: the days an agreement runs, as dates."""
+    ends = day(agreement.get("endTime"))
+    return f"starts {day(agreement.get('startTime'), '?')}", f"ends {ends}" if ends else "no end"
 
 
 # --- buyer backends ---------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
@@ -52,12 +53,13 @@ class Marketplace:
         faults: FaultConfig | None = None,
         processing_seconds: float = 0.0,
         region: str = "us-east-1",
+        quota_clock: Callable[[], float] | None = None,
     ) -> None:
         if processing_seconds < 0:
             raise ValueError(f"processing_seconds must not be negative, got {processing_seconds}")
         self.store = Store(db_path)
         self.clock: Clock = clock or SystemClock()
-        self.faults = Faults(faults)
+        self.faults = Faults(faults, monotonic=quota_clock or time.monotonic)
         self.region = region
         self.change_sets = ChangeSets(
             clock=self.clock,

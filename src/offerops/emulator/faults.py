@@ -6,8 +6,10 @@ faults. Faults are decided *before* the engine touches the database (a throttled
 changes nothing), and a change set chosen to fail with ``SERVER_FAULT`` is marked when it starts and
 then fails as a whole, so nothing is ever half-applied.
 
-The optional token buckets model the documented per-account request quotas (off by default); they
-refill in real time, not on the engine's clock, because quotas are about request rates.
+The optional token buckets model the documented per-account request quotas (off by default;
+defined once, in ``offerops.catalog.quotas``, where the client paces itself by the same numbers).
+They refill in real time, not on the engine's clock, because quotas are about request rates;
+a simulation in virtual time gives the engine its virtual clock for them (``quota_clock``).
 """
 
 from __future__ import annotations
@@ -17,26 +19,11 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 
+from offerops.catalog.quotas import DOCUMENTED_QUOTAS
 from offerops.emulator.exceptions import InternalServiceException, ThrottlingException
 
-DOCUMENTED_QUOTAS: Mapping[str, float] = MappingProxyType(
-    {
-        "ListEntities": 10.0,
-        "DescribeEntity": 20.0,
-        "StartChangeSet": 5.0,
-        "ListChangeSets": 5.0,
-        "DescribeChangeSet": 10.0,
-        "CancelChangeSet": 5.0,
-        "TagResource": 5.0,
-        "UntagResource": 5.0,
-        "ListTagsForResource": 5.0,
-    }
-)
-"""Requests per second per account ("Service quotas for AWS Marketplace Catalog API").
-
-BatchDescribeEntities and the Agreement API have no published quota, so they are not limited."""
+__all__ = ["DOCUMENTED_QUOTAS", "FaultConfig", "Faults"]
 
 
 def _rate(name: str, value: float) -> None:

@@ -159,18 +159,28 @@ def _next_page(link: str | None, api_url: str) -> str | None:
 
 
 def fit_comment(body: str) -> str:
-    """Cut a body GitHub would refuse, saying where the rest is."""
-    if len(body) <= COMMENT_LIMIT:
-        return body
-    note = "\n\n> **Plan truncated** to fit a comment; the full plan is in the job summary.\n"
-    return body[: COMMENT_LIMIT - len(note)] + note
+    """A body GitHub would refuse, shortened: offers' details left out from the last one on,
+    then summary-table rows, with a note saying where the full plan is (the job summary)."""
+    from offerops.reconcile.render import fit_markdown
+
+    return fit_markdown(body, COMMENT_LIMIT)
+
+
+SUMMARY_LIMIT = 1_048_576
+"""GitHub refuses a step's job summary larger than 1 MiB (and shows none of it); the same as
+``render.MARKDOWN_LIMIT``, kept here so this module imports nothing until it posts."""
 
 
 def append_step_summary(environ: Mapping[str, str], text: str) -> Path | None:
-    """Append ``text`` to ``$GITHUB_STEP_SUMMARY`` when running in GitHub Actions."""
+    """Append ``text`` to ``$GITHUB_STEP_SUMMARY`` when running in GitHub Actions; a plan too
+    large even for a job summary (not one ``offerops plan --format markdown`` wrote: it fits)
+    is shortened like a comment, pointing at ``offerops plan``."""
     target = environ.get("GITHUB_STEP_SUMMARY")
     if not target:
         return None
+    from offerops.reconcile.render import EVERY_FORMAT, fit_markdown
+
+    text = fit_markdown(text, SUMMARY_LIMIT, full=EVERY_FORMAT)
     path = Path(target)
     with path.open("a", encoding="utf-8") as handle:
         handle.write(text if text.endswith("\n") else text + "\n")

@@ -53,6 +53,7 @@ SCAFFOLD = (
     Scaffold(f"{OFFERS_DIR}/{EXAMPLE_KEY}.yaml", "example-offer.yaml"),
     Scaffold(".github/workflows/offers-pr.yml", "offers-pr.yml"),
     Scaffold(".github/workflows/offers-apply.yml", "offers-apply.yml"),
+    Scaffold(".github/workflows/offers-expiring.yml", "offers-expiring.yml"),
     Scaffold(".github/CODEOWNERS", "CODEOWNERS"),
     Scaffold(".pre-commit-config.yaml", "pre-commit-config.yaml"),
     Scaffold(".gitignore", "gitignore"),
@@ -121,11 +122,11 @@ def new_repository(
 ) -> list[Path]:
     """Write a new offers repository into ``target``; refuse to overwrite any file in it.
 
-    Writes offerops.yaml, one example offer (lint-clean as of ``today``), the pull-request and
-    apply workflows, CODEOWNERS, a pre-commit config, .gitignore and the JSON Schemas, and runs
-    ``git init`` when ``target`` is not inside a git work tree yet. Workflows use the action
-    ``action`` (``owner/name@ref``, default :func:`default_action`) and the pre-commit hook
-    comes from the same repository and ref, so both work as written.
+    Writes offerops.yaml, one example offer (lint-clean as of ``today``), the pull-request,
+    apply and daily expiring-offers workflows, CODEOWNERS, a pre-commit config, .gitignore and
+    the JSON Schemas, and runs ``git init`` when ``target`` is not inside a git work tree yet.
+    Workflows use the action ``action`` (``owner/name@ref``, default :func:`default_action`) and
+    the pre-commit hook comes from the same repository and ref, so both work as written.
     """
     existing = [spec.target for spec in SCAFFOLD if (target / spec.target).exists()]
     if existing:

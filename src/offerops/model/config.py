@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import Field
 
-from offerops.model.common import AccountId, Currency, ProductType, StrictModel
+from offerops.model.common import AccountId, Currency, Percentage, ProductType, StrictModel
 from offerops.model.limits import (
     ALIAS_PATTERN,
     API_MAX_BUYERS_PER_OFFER,
@@ -27,6 +28,20 @@ ResaleAuthorizationId = Annotated[
     str, Field(pattern=RESALE_AUTHORIZATION_ID_PATTERN, examples=["resaleauthz-1a2b3c4d5e6f7"])
 ]
 DimensionKey = Annotated[str, Field(pattern=DIMENSION_KEY_PATTERN)]
+PacedOperation = Literal[
+    "ListEntities",
+    "DescribeEntity",
+    "BatchDescribeEntities",
+    "StartChangeSet",
+    "ListChangeSets",
+    "DescribeChangeSet",
+    "CancelChangeSet",
+    "TagResource",
+    "UntagResource",
+    "ListTagsForResource",
+]
+"""The Catalog API operations offerops calls (``offerops.catalog.quotas``)."""
+PositiveRate = Annotated[float, Field(gt=0, le=1000)]
 
 
 def _usd_only() -> list[Currency]:
@@ -142,6 +157,12 @@ class Policy(StrictModel):
         "not listed keeps the marketplace's (ami, container: 1095).",
     )
     requireDescription: bool = False
+    reviewThresholdPercent: Percentage = Field(
+        default=Decimal(10),
+        description="The plan flags an offer whose contract total moves by more than this "
+        "percent (up or down) for review, next to every price decrease; 0 flags every change "
+        "of a total.",
+    )
 
 
 class Backend(StrictModel):
@@ -160,6 +181,14 @@ class Backend(StrictModel):
     )
     region: str | None = Field(default=None, description="aws: the region (default us-east-1).")
     profile: str | None = Field(default=None, description="aws: a named credentials profile.")
+    quotas: Literal["documented", "none"] | dict[PacedOperation, PositiveRate] | None = Field(
+        default=None,
+        description="Requests per second the client sends per Catalog API operation: "
+        "documented (AWS's published per-account quotas; the default for aws and http), none "
+        "(the default for the embedded emulator), or a map of operation -> rate for an account "
+        "with raised quotas (the other operations keep the documented rate). Throttling slows "
+        "the pace further either way.",
+    )
     documentsBaseUrl: str = Field(
         default="https://documents.offerops.invalid/eula",
         pattern=r"^https?://",

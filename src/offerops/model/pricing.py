@@ -118,6 +118,11 @@ class ContractTerm(StrictModel):
         default="multiple-dimensions",
         description="multiple-dimensions: the buyer buys any of them; single-dimension: one tier.",
     )
+    quantities: Literal["buyer-chooses", "one"] = Field(
+        default="buyer-chooses",
+        description="buyer-chooses: the buyer sets how many units of a dimension it buys; one: "
+        "one unit of each dimension bought (a tier priced as a whole).",
+    )
 
 
 class ContractDimension(StrictModel):

@@ -80,13 +80,12 @@ def import_from_backend(root: Path, *, check: bool = False) -> ImportResult:
     """
     from offerops.catalog.factory import open_catalog
     from offerops.products.remote import read_catalog
-    from offerops.reconcile.retry import RetryPolicy
-    from offerops.reconcile.session import network_hint
+    from offerops.reconcile.session import paced_policy
 
     config = load(read_config(root))
     client, agreements = open_catalog(config.backend, root, account=config.seller.accountId)
     try:
-        catalog = read_catalog(client, RetryPolicy(network_hint=network_hint(config.backend)))
+        catalog = read_catalog(client, paced_policy(config.backend))
     finally:
         client.close()
         agreements.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -37,6 +37,14 @@ class Replaces:
 
 
 @dataclass(frozen=True)
+class Repository:
+    """The configuration and root of the repository the desired offers were read from."""
+
+    config: Config
+    root: Path
+
+
+@dataclass(frozen=True)
 class DesiredOffer:
     """One offer as git wants it, ready to diff and to turn into a change set."""
 
@@ -50,6 +58,11 @@ class DesiredOffer:
     expires_on: date
     terms: OfferTerms
     replaces: Replaces | None = None
+    documents: tuple[str, ...] = ()
+    """``spec.legal.documents``: the plan names a custom EULA's documents by these paths."""
+    repository: Repository | None = field(default=None, compare=False, repr=False)
+    """offerops.yaml and the root the offer was read with, for the plan's reviewer view
+    (product and buyer names, custom EULA documents); not part of what apply sends."""
 
     @functools.cached_property
     def content_hash(self) -> str:
@@ -88,6 +101,8 @@ def desired_offer(offer: OfferFile, relpath: str, config: Config, root: Path) ->
         replaces=(
             Replaces(spec.replaces.agreement, spec.replaces.offer) if spec.replaces else None
         ),
+        documents=tuple(spec.legal.documents or ()) if spec.legal.terms == "custom" else (),
+        repository=Repository(config, root),
     )
 
 
@@ -122,3 +137,16 @@ def _document_hash(path: str, size: int, mtime_ns: int) -> str:
         for block in iter(lambda: handle.read(1024 * 1024), b""):
             digest.update(block)
     return digest.hexdigest()[: legal.DOCUMENT_HASH_LENGTH]
+
+
+def legal_files(root: Path) -> dict[str, str]:
+    """Short content hash -> repo-relative path of every file under legal/: the plan names the
+    documents of a custom EULA on the marketplace by them."""
+    folder = root / "legal"
+    if not folder.is_dir():
+        return {}
+    return {
+        document_hash(path): path.relative_to(root).as_posix()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and not path.is_symlink()
+    }

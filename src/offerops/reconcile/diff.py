@@ -34,6 +34,7 @@ from offerops.reconcile.targets import (
     retargeted,
     target_of,
 )
+from offerops.reconcile.view import Review
 from offerops.terms import (
     AREAS,
     MUTABLE_WHEN_RELEASED,
@@ -120,6 +121,8 @@ class OfferPlan:
     """A create of a replacement offer: the agreement it replaces (CreateReplacementOffer)."""
     add_dimensions: AddedDimensions | None = None
     """A create that adds custom dimensions to its product first (AddDimensions)."""
+    review: Review | None = None
+    """Both sides as a reviewer reads them (``review.reviewed``); None for a no-op."""
 
     @property
     def changes_anything(self) -> bool:

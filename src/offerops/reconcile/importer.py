@@ -3,11 +3,12 @@
 Which offers to import is decided here (:func:`offers_to_import`); the text of each file is
 ``terms.to_offer.offer_yaml``, the inverse of the mapping plan and apply use, so the next plan
 adopts the offer (its ``id:``) with nothing to change: a draft is written with
-``lifecycle: draft`` (so the next apply does not release it), a replacement offer with
-``replaces: {agreement: ...}``. A custom EULA is written as its documents in legal/ when they
-are there (found by content hash, :func:`legal_documents`), else as its published ``url``. An
-offer the format cannot express (an unknown product, a term v1 has no field for) or that
-offerops cannot read is reported, never written half.
+``lifecycle: draft`` (so the next apply does not release it), an expired one with
+``lifecycle: expired`` (its past ``expiresOn`` would otherwise fail lint, OFR404), a
+replacement offer with ``replaces: {agreement: ...}``. A custom EULA is written as its
+documents in legal/ when they are there (found by content hash, :func:`legal_documents`), else
+as its published ``url``. An offer the format cannot express (an unknown product, a term v1 has
+no field for) or that offerops cannot read is reported, never written half.
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from offerops.errors import OfferopsError, UsageError
 from offerops.fileio import atomic_write_text
 from offerops.model.config import Config
 from offerops.reconcile.actual import ActualOffer
-from offerops.reconcile.desired import DesiredOffer, document_hash
+from offerops.reconcile.desired import DesiredOffer, legal_files
+from offerops.repo import resolve_today
 from offerops.terms import legal
 from offerops.terms.to_offer import LegalDocuments, NotExpressible, OfferIdentity, offer_yaml
 
@@ -62,9 +65,17 @@ def check_request(offer_ids: Sequence[str], every: bool) -> None:
 
 
 def import_offers(
-    offers: Sequence[ActualOffer], config: Config, root: Path, taken: Collection[str]
+    offers: Sequence[ActualOffer],
+    config: Config,
+    root: Path,
+    taken: Collection[str],
+    today: date | None = None,
 ) -> list[Imported]:
-    """Write one file per offer into offers/; ``taken`` holds keys already used in git."""
+    """Write one file per offer into offers/; ``taken`` holds keys already used in git.
+
+    ``today`` (default: ``--today``'s fallback, ``$OFFEROPS_TODAY`` or the UTC date) decides
+    which released offers have expired."""
+    on = today or resolve_today(None)
     used = set(taken)
     documents = legal_documents(root)
     results = []
@@ -72,7 +83,7 @@ def import_offers(
         key = _unique_key(offer, used)
         target = root / "offers" / f"{key}.yaml"
         try:
-            text = _file_text(offer, key, target, config, documents)
+            text = _file_text(offer, key, target, config, documents, on)
         except NotExpressible as error:
             results.append(Imported(offer.offer_id, None, None, error.message))
             continue
@@ -83,7 +94,12 @@ def import_offers(
 
 
 def _file_text(
-    offer: ActualOffer, key: str, target: Path, config: Config, documents: LegalDocuments
+    offer: ActualOffer,
+    key: str,
+    target: Path,
+    config: Config,
+    documents: LegalDocuments,
+    today: date,
 ) -> str:
     if target.exists():
         raise NotExpressible(f"{target.name} already exists; not overwritten")
@@ -95,6 +111,7 @@ def _file_text(
         offer.product_id,
         offer.resale_authorization_id,
         draft=offer.draft,
+        expired=offer.released and offer.expired(today),
         replaces_agreement=offer.target_agreement_id,
     )
     return offer_yaml(offer.terms, identity, config, documents)
@@ -124,20 +141,8 @@ def legal_documents(root: Path) -> LegalDocuments:
         if not wanted:
             return None
         if by_hash is None:
-            by_hash = _legal_files(root)
+            by_hash = legal_files(root)
         found = [by_hash.get(digest) for digest in wanted]
         return [path for path in found if path is not None] if None not in found else None
 
     return find
-
-
-def _legal_files(root: Path) -> dict[str, str]:
-    """Short content hash -> repo-relative path of every file under legal/."""
-    folder = root / "legal"
-    if not folder.is_dir():
-        return {}
-    return {
-        document_hash(path): path.relative_to(root).as_posix()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file() and not path.is_symlink()
-    }

@@ -18,7 +18,9 @@ from offerops.lint.runner import LintReport
 from offerops.reconcile.actual import ActualOffer
 from offerops.reconcile.desired import DesiredOffer, desired_offer
 from offerops.reconcile.diff import ACTIONS, Action, AddedDimensions, FieldChange, OfferPlan, diff
+from offerops.reconcile.review import reviewed
 from offerops.reconcile.targets import Agreements
+from offerops.reconcile.view_json import review_from_json, review_json
 from offerops.terms.document import (
     JsonValue,
     array,
@@ -173,8 +175,8 @@ def _entry_json(entry: OfferPlan) -> dict[str, object]:
 
 
 def _lifecycle_json(entry: OfferPlan) -> dict[str, object]:
-    """``keepDraft`` and ``replacesAgreement``, only where set: a plan of offers without them
-    reads as earlier versions wrote it."""
+    """``keepDraft``, ``replacesAgreement``, ``addDimensions`` and ``review``, only where set: a
+    plan of offers without them reads as earlier versions wrote it."""
     extra: dict[str, object] = {}
     if entry.keep_draft:
         extra["keepDraft"] = True
@@ -188,6 +190,8 @@ def _lifecycle_json(entry: OfferPlan) -> dict[str, object]:
             "entityType": added.entity_type,
             "dimensions": list(added.dimensions),
         }
+    if entry.review is not None:
+        extra["review"] = review_json(entry.review)
     return extra
 
 
@@ -227,6 +231,7 @@ def _entry_from_json(data: Mapping[str, object]) -> OfferPlan:
         keep_draft=data.get("keepDraft") is True,
         agreement_id=optional_text(data.get("replacesAgreement"), "replacesAgreement"),
         add_dimensions=_added_dimensions(data.get("addDimensions")),
+        review=review_from_json(data.get("review")),
     )
 
 
@@ -254,9 +259,10 @@ def _strings(value: object, where: str) -> dict[str, str]:
     return {name: text(item, where) for name, item in mapping(value, where).items()}
 
 
-def desired_state(report: LintReport) -> list[DesiredOffer]:
-    """Desired offers from a lint run without errors."""
-    if report.repo is None or report.has_errors:
+def desired_state(report: LintReport, *, require_clean: bool = True) -> list[DesiredOffer]:
+    """Desired offers from a lint run without errors (or, for commands that only read the
+    marketplace, every offer file that loaded)."""
+    if report.repo is None or (require_clean and report.has_errors):
         raise OfferopsError(
             "lint found errors; plan needs a clean lint", hint="run `offerops lint` and fix them"
         )
@@ -281,7 +287,8 @@ def make_plan(
         "desired": {offer.key: offer.content_hash for offer in desired},
         "actual": {offer.offer_id: offer.identifier for offer in actual},
     }
-    return Plan(diff(desired, actual, today, prune, agreements), today, backend, base)
+    entries = diff(desired, actual, today, prune, agreements)
+    return Plan(reviewed(entries, desired, actual), today, backend, base)
 
 
 def check_not_stale(saved: Plan, current: Plan) -> None:

@@ -8,6 +8,12 @@ name the offer a validation error belongs to. The same policy applies to the emb
 the HTTP emulator and AWS; botocore's own retries are off (``catalog/factory.py``), so the attempts
 are never multiplied.
 
+Throttling is a pace signal, not a failure: before each attempt the call takes a slot in its
+operation's lane (``offerops.catalog.quotas``: paced to the account's request quotas), a
+throttling answer slows that lane, and a throttled call is tried again, without counting against
+the attempts, until ``throttle_patience_seconds`` have passed since its first throttling answer
+(an hour by default: longer than any apply would wait anyway).
+
 When the attempts run out, :class:`RetriesExhausted` (a :class:`~offerops.errors.BackendError`)
 says which operation failed, why, and what to do, instead of a raw botocore exception.
 """
@@ -25,7 +31,9 @@ from urllib.parse import urlsplit
 from botocore import exceptions as boto
 from botocore.exceptions import ClientError
 
+from offerops.catalog.quotas import Limiter
 from offerops.errors import BackendError
+from offerops.timing import RealClock, RunClock
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -48,6 +56,11 @@ RETRYABLE = frozenset(
 )
 """Error codes retried whatever their HTTP status (the Catalog and Agreement APIs' spellings)."""
 
+THROTTLING = frozenset(
+    {"ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded"}
+)
+"""The codes that mean "slow down" (with HTTP 429): paced and retried, never a failure."""
+
 NETWORK_HINT = "check the network and backend settings in offerops.yaml, then rerun"
 BUSY_HINT = "the service is busy or failing; rerun later (a rerun picks up where this one stopped)"
 
@@ -67,6 +80,13 @@ def error_code(error: ClientError) -> str:
 def http_status(error: ClientError) -> int:
     status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
     return status if isinstance(status, int) else 0
+
+
+def is_throttling(error: Exception) -> bool:
+    """Whether the service asked the caller to slow down."""
+    if not isinstance(error, ClientError):
+        return False
+    return error_code(error) in THROTTLING or http_status(error) == 429
 
 
 def transient_reason(error: Exception) -> str | None:
@@ -100,32 +120,57 @@ class RetryPolicy:
     seed: int | None = None
     network_hint: str = NETWORK_HINT
     """What to do when the backend stays unreachable (the session names its endpoint)."""
+    clock: RunClock = field(default_factory=RealClock)
+    limiter: Limiter | None = None
+    """The run's pacing (None: a limiter on ``clock`` with no configured quotas)."""
+    throttle_patience_seconds: float = 3600.0
     retries: dict[str, int] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _random: random.Random = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._random = random.Random(self.seed)
+        if self.limiter is None:
+            self.limiter = Limiter(clock=self.clock)
+
+    @property
+    def pace(self) -> Limiter:
+        assert self.limiter is not None  # set in __post_init__
+        return self.limiter
 
     def call(self, operation: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
-        """Call ``operation(**kwargs)``, retrying transient faults with backoff.
+        """Call ``operation(**kwargs)`` at its lane's pace, retrying transient faults.
 
-        Raises :class:`RetriesExhausted` when the last attempt fails transiently; any other
-        error (a validation ``ClientError``, a bug) is raised unchanged at once.
+        Raises :class:`RetriesExhausted` when the last attempt fails transiently (or throttling
+        outlasts the patience); any other error (a validation ``ClientError``, a bug) is raised
+        unchanged at once.
         """
-        for attempt in range(1, self.attempts + 1):
+        name = operation_name(operation)
+        attempts, tries, patience_ends = 0, 0, float("inf")
+        while True:
+            tries += 1
+            self.sleep(self.pace.reserve(name))
             try:
-                return operation(*args, **kwargs)
+                result = operation(*args, **kwargs)
             except (ClientError, boto.ConnectionError, boto.HTTPClientError) as error:
                 reason = transient_reason(error)
                 if reason is None:
                     raise
-                limit = self._limit(error)
-                if attempt >= limit:
-                    raise self.exhausted(operation, error, limit) from error
+                if is_throttling(error):
+                    self.pace.throttled(name)
+                    if patience_ends == float("inf"):
+                        patience_ends = self.clock.now() + self.throttle_patience_seconds
+                    if self.clock.now() >= patience_ends:
+                        raise self.exhausted(operation, error, tries) from error
+                else:
+                    attempts += 1
+                    if attempts >= self._limit(error):
+                        raise self.exhausted(operation, error, attempts) from error
+                    self.sleep(self.delay(attempts))
                 self._count(reason)
-                self.sleep(self.delay(attempt))
-        raise AssertionError("unreachable")  # pragma: no cover
+                continue
+            self.pace.succeeded(name)
+            return result
 
     def delay(self, attempt: int) -> float:
         """Full jitter: uniform in [0, min(cap, base * 2**attempt)]."""
@@ -156,6 +201,13 @@ class RetryPolicy:
         else:
             what = f"the connection to the marketplace endpoint {endpoint} failed"
         return RetriesExhausted(name, f"{what}: {error} ({name}, {tries})", self.network_hint)
+
+    def throttled(self) -> int:
+        """Throttling answers retried so far (the heartbeat's count)."""
+        with self._lock:
+            return sum(
+                n for code, n in self.retries.items() if code in THROTTLING or code == "HTTP429"
+            )
 
     def _count(self, code: str) -> None:
         with self._lock:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from offerops.catalog.client import AgreementClient
+from offerops.catalog.quotas import Limiter, quotas_for
 from offerops.errors import ConfigError, OfferopsError
 from offerops.fileio import atomic_write_text
 from offerops.lint.runner import LintReport, LintRequest, lint
@@ -59,6 +60,9 @@ class Session:
     client: CountingClient
     agreements: AgreementClient
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    reading: bool = False
+    """Opened by a command that only reads the marketplace (``status``): lint errors in offer
+    files do not stop it (an offer past its expiry is what ``status`` reports on)."""
 
     @property
     def label(self) -> str:
@@ -76,7 +80,7 @@ class Session:
 
     @cached_property
     def _desired(self) -> list[DesiredOffer]:
-        return desired_state(self.report)
+        return desired_state(self.report, require_clean=not self.reading)
 
     def actual(self, prune: bool = False) -> list[ActualOffer]:
         """The marketplace's offers, with every key a decision rests on checked against tags."""
@@ -130,15 +134,18 @@ def _first_errors(report: LintReport, shown: int = 3) -> str:
     return "".join(f"\n  {f.file}:{f.line}:{f.column}: {f.rule} {f.message}" for f in errors)
 
 
-def open_session(root: Path, today: date, retry: RetryPolicy | None = None) -> Session:
-    """Lint the repository (errors stop here) and open its backend."""
+def open_session(
+    root: Path, today: date, retry: RetryPolicy | None = None, *, reading: bool = False
+) -> Session:
+    """Lint the repository (errors stop here, unless ``reading``: then only offerops.yaml's
+    do) and open its backend."""
     report = lint(LintRequest(root=root, today=today))
     if report.repo is None:
         raise ConfigError(
             "offerops.yaml has errors" + _first_errors(report),
             hint="run `offerops lint` to see and fix them",
         )
-    if report.has_errors:
+    if report.has_errors and not reading:
         errors = report.summary.errors
         raise OfferopsError(
             f"lint found {errors} error(s); plan and apply need a clean lint",
@@ -148,9 +155,17 @@ def open_session(root: Path, today: date, retry: RetryPolicy | None = None) -> S
     from offerops.catalog.factory import open_catalog
 
     catalog, agreements = open_catalog(config.backend, root, account=config.seller.accountId)
+    retry = paced_policy(config.backend, retry)
+    client = CountingClient(catalog)
+    return Session(root, today, report, config, client, agreements, retry, reading=reading)
+
+
+def paced_policy(backend: Backend, retry: RetryPolicy | None = None) -> RetryPolicy:
+    """``retry`` (or the default policy) paced at ``backend``'s quotas, with its network hint."""
     retry = retry or RetryPolicy()
-    retry.network_hint = network_hint(config.backend)
-    return Session(root, today, report, config, CountingClient(catalog), agreements, retry)
+    retry.network_hint = network_hint(backend)
+    retry.limiter = Limiter(quotas_for(backend.quotas, backend.kind), retry.clock)
+    return retry
 
 
 def network_hint(backend: Backend) -> str:

@@ -10,6 +10,11 @@ dimension has a ``quantity`` is a FixedUpfrontPricingTerm (Price = sum of price 
 installments are a FixedUpfrontPricingTerm with Price 0.00 plus a PaymentScheduleTerm; anything
 else upfront is a ConfigurableUpfrontPricingTerm.
 
+``contract.quantities: one`` is QuantityConfiguration Disallowed (the buyer buys one unit of
+each dimension it picks; AWS's CreatePrivateOfferWithTieredContractPricingForSaas and
+...ContractPricingForContainerProduct send it, the tiered one with MultipleDimensionSelection
+Disallowed: ``purchasing: single-dimension``).
+
 The shapes of issue 13 follow AWS's reference change sets (aws-samples/
 aws-marketplace-reference-code): a contract's ``usageDimensions`` add a UsageBasedPricingTerm
 under PricingModel Contract (CreatePrivateOfferWithContractWithPayAsYouGoPricingForSaas); usage
@@ -168,11 +173,12 @@ def contract_term(pricing: ContractPricing) -> PricingTerm:
         grants = tuple(Grant(d.key, d.quantity) for d in pricing.dimensions)
         return FixedUpfrontPricingTerm(pricing.currency, total, grants)
     multiple = pricing.contract.purchasing == "multiple-dimensions"
+    chooses = pricing.contract.quantities == "buyer-chooses"
     card = ConfigurableRateCard(
         duration=selector_duration(pricing.contract),
         prices=tuple(DimensionPrice(d.key, d.price or Decimal(0)) for d in pricing.dimensions),
         multiple_dimension_selection="Allowed" if multiple else "Disallowed",
-        quantity_configuration="Allowed",
+        quantity_configuration="Allowed" if chooses else "Disallowed",
     )
     return ConfigurableUpfrontPricingTerm(pricing.currency, (card,))
 
@@ -334,6 +340,15 @@ def _contract_losses(pricing: ContractPricing) -> list[Unrepresentable]:
                 "a fixed price for fixed quantities has no purchasing choice, so "
                 "single-dimension is not sent; remove it",
                 "OFR311" if len(dimensions) > 1 else None,
+            )
+        )
+    if pricing.contract.quantities == "one":
+        found.append(
+            Unrepresentable(
+                ("spec", "pricing", "contract", "quantities"),
+                "a fixed price for fixed quantities grants the quantities written, so "
+                "quantities: one is not sent; remove it, or remove the quantities (and "
+                "installments) so the buyer buys one unit of each dimension at its price",
             )
         )
     return found

@@ -5,12 +5,13 @@ the next plan adopts the offer with nothing to change. Same layout as hand-writt
 as the dictionary-based importer it replaced). Whatever the v1 format cannot say raises
 :class:`NotExpressible` rather than being left out: renewal terms, terms of unknown types,
 countries in the targeting, a renewal of another pricing model, several rate cards or one
-without both constraints, a rate card duration that does not follow from the contract, a price
-next to a payment schedule or a schedule in another currency, a standard EULA of another
-version. (Found by the round-trip property in tests/terms/test_unrepresentable.py.) A custom EULA
-whose documents are not in legal/ is written as its ``url``; durations in whole days as
-``durationDays``; a support term as ``support``; hourly plus annual pricing as ``annual`` and a
-contract's usage rates as ``usageDimensions``.
+without both constraints (``quantities: one`` says QuantityConfiguration Disallowed), a rate
+card duration that does not follow from the contract, a price next to a payment schedule or a
+schedule in another currency, a standard EULA of another version. (Found by the round-trip
+property in tests/terms/test_unrepresentable.py.) A custom EULA whose documents are not in
+legal/ is written as its ``url``; durations in whole days as ``durationDays``; a support term as
+``support``; hourly plus annual pricing as ``annual`` and a contract's usage rates as
+``usageDimensions``; a released offer past its expiry as ``lifecycle: expired``.
 """
 
 from __future__ import annotations
@@ -64,6 +65,9 @@ class OfferIdentity:
     resale_authorization_id: str | None = None
     draft: bool = False
     """The offer was never released: written as ``lifecycle: draft`` so plan keeps it one."""
+    expired: bool = False
+    """The released offer's availability ended: written as ``lifecycle: expired`` (its past
+    ``expiresOn`` is then no lint error, and plan leaves it ended)."""
     replaces_agreement: str | None = None
     """The agreement a replacement offer replaces (``OfferSummary.TargetAgreementId``)."""
 
@@ -98,6 +102,8 @@ def offer_yaml(
         lines += ["  support:", f"    refundPolicy: {_q(terms.support.refund_policy)}"]
     if identity.draft:
         lines.append("  lifecycle: draft")
+    elif identity.expired:
+        lines.append("  lifecycle: expired")
     return "\n".join(lines) + "\n"
 
 
@@ -284,10 +290,10 @@ def _configurable(term: ConfigurableUpfrontPricingTerm, validity: ValidityTerm) 
         raise NotExpressible(f"{len(term.rate_cards)} rate cards; v1 has one contract duration")
     card = term.rate_cards[0]
     lines = _contract_head(term.currency, validity)
-    if card.quantity_configuration != "Allowed" or card.multiple_dimension_selection is None:
+    if card.quantity_configuration is None or card.multiple_dimension_selection is None:
         raise NotExpressible(
-            "a rate card without QuantityConfiguration Allowed and a MultipleDimensionSelection "
-            "has no v1 form"
+            "a rate card without QuantityConfiguration and MultipleDimensionSelection has no v1 "
+            "form"
         )
     if card.duration != _expected_selector(validity):
         raise NotExpressible(
@@ -296,7 +302,10 @@ def _configurable(term: ConfigurableUpfrontPricingTerm, validity: ValidityTerm) 
         )
     single = card.multiple_dimension_selection == "Disallowed"
     purchasing = "single-dimension" if single else "multiple-dimensions"
-    lines += [f"      purchasing: {purchasing}", "    dimensions:", *_priced(card.prices)]
+    lines.append(f"      purchasing: {purchasing}")
+    if card.quantity_configuration == "Disallowed":
+        lines.append("      quantities: one")
+    lines += ["    dimensions:", *_priced(card.prices)]
     return [*lines, "    payment: upfront"]
 
 

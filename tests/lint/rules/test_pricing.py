@@ -45,6 +45,9 @@ def daily(count: int) -> list[tuple[str, str]]:
 
 
 PLAN = 'initial: "10000.00", frequency: quarterly, firstInvoice: 2027-01-15, count: 3'
+AGREEMENT = "agmt-1a2b3c4d5e6f7g8h9i0j1k2l3"
+ONE_EACH = "durationMonths: 12\n      quantities: one\n"
+TIERS = "single-dimension\n      quantities: one\n"
 
 # 25 entitled dimensions on one product, to test the per-offer cap.
 BIG_KEYS = [f"tier{number:02d}" for number in range(1, 26)]
@@ -296,6 +299,20 @@ CASES = [
         [],
         name="initial-zero",
     ),
+    Case(
+        "OFR314",
+        schedule(("2027-01-15", "0.00"), total="0.00").replace(
+            "  expiresOn:", f"  replaces: {{ agreement: {AGREEMENT} }}\n  expiresOn:"
+        ),
+        [],
+        name="replacement-pays-nothing",
+    ),
+    Case(
+        "OFR314",
+        schedule(("2027-01-15", "0.00"), total="0.00"),
+        [(21, 39, "OFR314")],
+        name="new-offer-pays-nothing",
+    ),
     # OFR315 installment-count
     Case(
         "OFR315",
@@ -350,7 +367,19 @@ CASES = [
         [(14, 19, "OFR317")],
         name="single-dimension-of-one-fixed-dimension",
     ),
+    Case(
+        "OFR317",
+        INSTALLMENT_OFFER.replace("durationMonths: 12\n", ONE_EACH),
+        [(14, 19, "OFR317")],
+        name="quantities-one-of-fixed-quantities",
+    ),
     Case("OFR317", CONTRACT_OFFER, []),
+    Case(
+        "OFR317",
+        CONTRACT_OFFER.replace("multiple-dimensions\n", TIERS),
+        [],
+        name="tiers-of-one-unit",
+    ),
     Case("OFR317", ONE_FIXED, [], name="one-fixed-dimension"),
     Case(
         "OFR317",

@@ -686,7 +686,10 @@ def installment_amount_zero(ctx: OfferContext) -> Iterator[Problem]:
     A payment is 0.00, or a plan leaves less than a cent for each equal payment.
 
     Every payment of a flexible payment schedule charges the buyer something; a zero charge
-    is rejected. A plan's ``initial: "0"`` is fine: it means no initial payment.
+    is rejected. A plan's ``initial: "0"`` is fine: it means no initial payment. So is a 0.00
+    payment in a replacement offer (``replaces``): the buyer has paid under the agreement it
+    replaces, and AWS's replacement offer samples (CreateReplacementPrivateOfferWithContract
+    Pricing and the others) charge 0 on their one payment.
 
     Fails:
 
@@ -703,8 +706,9 @@ def installment_amount_zero(ctx: OfferContext) -> Iterator[Problem]:
     block = _installments(ctx)
     if block is None:
         return
+    replacement = ctx.offer.spec.replaces is not None
     for index, payment in enumerate(block.schedule or []):
-        if payment.amount <= 0:
+        if payment.amount <= 0 and not (replacement and payment.amount == 0):
             yield Problem(
                 (*SCHEDULE, index, "amount"),
                 f'amount "{format_money(payment.amount)}" is zero; every payment charges at '
@@ -824,7 +828,8 @@ def value_not_sent(ctx: OfferContext) -> Iterator[Problem]:
     total: a change that keeps the total is invisible, and ``offerops import`` cannot write the
     prices back. Write the total as installments (``installments.total``, no prices), make one
     offer per dimension, or remove the quantities. ``purchasing: single-dimension`` on a fixed
-    price for one dimension is not sent either (there is no choice; OFR311 reports several).
+    price for one dimension is not sent either (there is no choice; OFR311 reports several),
+    nor is ``quantities: one`` on a fixed price (the grants are the quantities written).
 
     Values another rule refuses (a price with installments, OFR310; documents without custom
     terms, OFR601) are reported there, once.

@@ -236,8 +236,8 @@ def field_path(label: str) -> YamlPath:
         return (*YAML_PATH, "usageDimensions")
     if label.startswith(("price ", "rate ", "quantity ")):
         return (*YAML_PATH, "dimensions")
-    if label == "purchasing":
-        return (*YAML_PATH, "contract", "purchasing")
+    if label in {"purchasing", "quantities"}:
+        return (*YAML_PATH, "contract", label)
     if label == "currency":
         return (*YAML_PATH, "currency")
     return YAML_PATH

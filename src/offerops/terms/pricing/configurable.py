@@ -7,7 +7,9 @@ Shape (Catalog API reference, "Work with private offers" -> UpdatePricingTerms, 
 "250.00"}]}]}``. It carries prices only: no quantities (see ``from_offer.unrepresentable``).
 
 YAML: ``spec.pricing`` with ``model: contract``, ``payment: upfront`` and no quantities:
-``contract.purchasing`` -> MultipleDimensionSelection, ``dimensions[].price`` -> RateCard.
+``contract.purchasing`` -> MultipleDimensionSelection, ``contract.quantities`` ->
+QuantityConfiguration (``one``: Disallowed, as AWS's tiered and container contract samples send
+it), ``dimensions[].price`` -> RateCard.
 """
 
 from __future__ import annotations
@@ -117,13 +119,16 @@ def _permission(value: object, where: str) -> Permission | None:
 
 
 def fields(value: ConfigurableUpfrontPricingTerm) -> Fields:
-    """``currency``, ``contract duration``, ``purchasing``, ``price <dimension>``."""
+    """``currency``, ``contract duration``, ``purchasing``, ``quantities`` (only when the buyer
+    cannot choose them: ``one``), ``price <dimension>``."""
     result: Fields = {"currency": value.currency}
     for card in value.rate_cards:
         result["contract duration"] = card.duration.iso()
         if card.multiple_dimension_selection is not None:
             allowed = card.multiple_dimension_selection == "Allowed"
             result["purchasing"] = "multiple-dimensions" if allowed else "single-dimension"
+        if card.quantity_configuration == "Disallowed":
+            result["quantities"] = "one"
         for item in card.prices:
             result[f"price {item.key}"] = format_money(item.price)
     return result

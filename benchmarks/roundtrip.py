@@ -81,7 +81,9 @@ def main() -> int:
 
 
 def _form(spec: Spec) -> str:
-    pricing = spec["pricing"]
+    pricing = spec.get("pricing")
+    if pricing is None:
+        return "draft without pricing"
     if pricing["model"] == "usage":
         return "usage"
     if pricing["payment"] == "installments":

@@ -53,14 +53,14 @@ def test_lint_errors_exit_1_with_file_line_column(
 
 
 def test_lint_json_format(repo: OfferRepo, capsys: pytest.CaptureFixture[str]) -> None:
-    repo.offer(CONTRACT_OFFER.replace("expiresOn:", "expiresOm:"))
+    repo.offer(CONTRACT_OFFER.replace("product:", "prodcut:"))
     code, _ = invoke(repo, "lint", "--format", "json", "--today", "2026-11-23")
     document = json.loads(capsys.readouterr().out)
     assert code == 1
     assert document["summary"] == {"files": 2, "errors": 2, "warnings": 0}
     assert [(f["line"], f["rule"], f["offer"]) for f in document["findings"]] == [
         (4, "OFR102", "acme-2027"),
-        (9, "OFR101", "acme-2027"),
+        (7, "OFR101", "acme-2027"),
     ]
 
 
@@ -419,4 +419,4 @@ def test_plan_shows_product_warnings_in_json(tmp_path: Path) -> None:
         ("acme-analytics-2027", "seats")
     ]
     assert "`offerops products import`" in plan["warnings"][0]["message"]
-    assert plan["apiCalls"] == {"batch_describe_entities": 1, "list_entities": 1}
+    assert plan["apiCalls"] == {"batch_describe_entities": 1, "list_entities": 2}

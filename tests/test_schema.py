@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError
 from ruamel.yaml import YAML
 
 from offerops.schema import SCHEMAS, stale_schemas
@@ -66,9 +66,24 @@ def test_schema_rejects_a_bare_number_price() -> None:
     offer["spec"]["pricing"]["dimensions"][0]["price"] = 250  # type: ignore[index]
     validator = Draft202012Validator(_schema("offer.schema.json"))
     errors = list(validator.iter_errors(offer))
-    assert any(
-        "250 is not of type 'string'" in e.message for error in errors for e in error.context
-    )
+    assert any("250 is not of type 'string'" in e.message for e in _nested(errors))
+
+
+def test_schema_lets_only_a_draft_leave_parts_out() -> None:
+    """OFR106 in the schema: a draft may be a product and a name, a released offer may not."""
+    bare = {"apiVersion": "offerops/v1", "kind": "PrivateOffer", "key": "bare"}
+    bare["spec"] = {"name": "Test Private Offer", "product": "analytics-saas"}  # type: ignore[assignment]
+    validator = Draft202012Validator(_schema("offer.schema.json"))
+    assert sorted(e.message for e in validator.iter_errors(bare)) == [
+        f"'{part}' is a required property" for part in ("buyers", "expiresOn", "legal", "pricing")
+    ]
+    bare["spec"]["lifecycle"] = "draft"  # type: ignore[index]
+    assert list(validator.iter_errors(bare)) == []
+
+
+def _nested(errors: list[ValidationError]) -> list[ValidationError]:
+    """The errors and every error in their contexts (``anyOf`` branches), depth first."""
+    return [found for error in errors for found in [error, *_nested(list(error.context or []))]]
 
 
 def test_schema_has_descriptions_and_examples_for_editors() -> None:

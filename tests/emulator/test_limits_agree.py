@@ -157,6 +157,8 @@ ALLOWED_OUTSIDE = frozenset(
         "offerops.repo",  # the root finder and offers/ listing (seeding, the CLI)
         "offerops.source.loader",  # offerops.yaml read as lint reads it (seeding)
         "offerops.model.config",  # the products to seed; never an offer's validity
+        "offerops.catalog.quotas",  # the documented request quotas, one table for both sides
+        "offerops.humantime",  # dates as people read them (the buyer commands)
     }
 )
 

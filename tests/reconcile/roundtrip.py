@@ -96,6 +96,8 @@ TEXT = st.text(
 
 # --- generated offers -------------------------------------------------------------------------
 
+ONE_IN_FOUR = st.sampled_from([False, False, False, True])
+"""True about a quarter of the time (integers would lean on their bounds)."""
 FIXED_PRICE_MAX = Decimal(100_000_000)
 """The Catalog API's largest Price; lint checks each dimension's price against it, not yet a
 fixed upfront price (price x quantity), so offers above it are not generated."""
@@ -190,7 +192,25 @@ def offer_specs(draw: st.DrawFn) -> Spec:
     lifecycle = draw(st.sampled_from(LIFECYCLES))
     if lifecycle != "active" or draw(st.booleans()):
         spec["lifecycle"] = lifecycle
+    if lifecycle == "draft" and draw(st.booleans()):
+        parts = LEFT_OUT if not channel else ("expiresOn",)
+        _leave_out(spec, draw(st.lists(st.sampled_from(parts), min_size=1, unique=True)))
     return spec
+
+
+LEFT_OUT = ("buyers", "expiresOn", "pricing", "legal")
+"""What a generated draft may leave out (OFR106); a draft without buyers targets nobody and is
+found by reconcile/fetch.py's second listing (``OFFER_LISTINGS``). A channel partner draft
+leaves out only its expiry here: without pricing or legal it has its authorization's, which
+import then writes (test_incomplete_drafts.py), so it would not import back as itself."""
+
+
+def _leave_out(spec: Spec, parts: list[str]) -> None:
+    """The draft as saved before these parts were written (a renewal needs the pricing)."""
+    for part in parts:
+        spec.pop(part, None)
+    if "pricing" in parts:
+        spec.pop("renewal", None)
 
 
 def _products(kind: str) -> st.SearchStrategy[str]:
@@ -286,7 +306,15 @@ def _contract(draw: st.DrawFn, kind: str, pool: tuple[str, ...], expires: date) 
     }
     if kind == "installments":
         pricing["installments"] = draw(_installments(contract, expires))
+    if kind in {"fixed", "installments"} and draw(ONE_IN_FOUR):
+        pricing["fixedPrice"] = draw(_fixed_price())
     return pricing
+
+
+def _fixed_price() -> st.SearchStrategy[Spec]:
+    """A fixed price's own Duration (AWS's resale replacement samples: P6M, P12M)."""
+    months = st.integers(1, 60).map(lambda count: {"durationMonths": count})
+    return months | st.integers(1, 1095).map(lambda count: {"durationDays": count})
 
 
 @st.composite
@@ -500,11 +528,13 @@ def normalised(offer: OfferFile, config: Config) -> dict[str, Any]:
     spec = data["spec"]
     spec["description"] = spec["description"] or None
     spec["buyers"] = sorted(
-        ref if ref.isdigit() else config.buyers[ref].account for ref in offer.spec.buyers
+        ref if ref.isdigit() else config.buyers[ref].account for ref in offer.spec.buyers or []
     )
     pricing = spec["pricing"]
-    pricing["dimensions"] = sorted(pricing["dimensions"], key=lambda d: d["key"])
     paid = offer.spec.pricing
+    if pricing is None or paid is None:
+        return _by_value(data)
+    pricing["dimensions"] = sorted(pricing["dimensions"], key=lambda d: d["key"])
     for name in ("usageDimensions",):
         if pricing.get(name):
             pricing[name] = sorted(pricing[name], key=lambda d: d["key"])
@@ -553,6 +583,8 @@ def check_single_changes(applied: Applied, draw: st.DrawFn, count: int) -> int:
     checked = 0
     for path, mutate in draw(st.lists(st.sampled_from(MUTATIONS), min_size=count, max_size=count)):
         spec = copy.deepcopy(applied.spec)
+        if path[:2] == ("spec", "pricing") and "pricing" not in spec:
+            continue  # a draft without pricing: nothing of it to change
         if not mutate(spec, draw) or lint_clean(applied.root, spec) is None:
             continue
         (desired,) = desired_state(lint_repo(applied.root))
@@ -607,13 +639,14 @@ def _renewal(spec: Spec, draw: st.DrawFn) -> bool:
 
 
 def _expires(spec: Spec, draw: st.DrawFn) -> bool:
-    current = spec["expiresOn"]
+    """Another expiry; for a draft that leaves it out, one."""
+    current = spec.get("expiresOn")
     spec["expiresOn"] = draw(EXPIRIES)
     return bool(spec["expiresOn"] != current)
 
 
 def _buyers(spec: Spec, draw: st.DrawFn) -> bool:
-    current = {_account(ref) for ref in spec["buyers"]}
+    current = {_account(ref) for ref in spec.get("buyers", [])}  # a draft may have none
     spec["buyers"] = draw(buyers(1 if "channel" in spec else 3))
     return {_account(ref) for ref in spec["buyers"]} != current
 
@@ -666,7 +699,7 @@ def _term_length(spec: Spec, draw: st.DrawFn) -> bool:
     months = st.tuples(st.integers(1, 60), st.none(), st.none())
     days = st.tuples(st.none(), st.integers(1, 1460), st.none())
     ends = st.tuples(
-        st.none(), st.none(), st.dates(spec["expiresOn"] + timedelta(days=1), _years(4))
+        st.none(), st.none(), st.dates(spec.get("expiresOn", TODAY) + timedelta(days=1), _years(4))
     )
     chosen = draw(months | days | ends)
     for name, value in zip(LENGTHS, chosen, strict=True):
@@ -706,6 +739,19 @@ def _annual_field(spec: Spec, draw: st.DrawFn) -> bool:
     return bool(dimension["quantity"] != quantity)
 
 
+def _fixed_price_duration(spec: Spec, draw: st.DrawFn) -> bool:
+    """Another duration of a fixed price's own, or none where there was one (and the other way
+    round); only a fixed price has one (a quantity on every dimension)."""
+    pricing = spec["pricing"]
+    if pricing["model"] != "contract" or any("quantity" not in d for d in pricing["dimensions"]):
+        return False
+    current = pricing.pop("fixedPrice", None)
+    value = draw(st.none() | _fixed_price())
+    if value is not None:
+        pricing["fixedPrice"] = value
+    return bool(value != current)
+
+
 def _support(spec: Spec, draw: st.DrawFn) -> bool:
     """Another refund policy, or none where there was one (and the other way round)."""
     current = spec.pop("support", None)
@@ -720,7 +766,8 @@ def _starts(spec: Spec, draw: st.DrawFn) -> bool:
     if contract is None:
         return False
     current = contract.get("starts", "on-acceptance")
-    dated = st.dates(spec["expiresOn"] + timedelta(days=1), spec["expiresOn"] + timedelta(days=90))
+    expires = spec.get("expiresOn", TODAY)
+    dated = st.dates(expires + timedelta(days=1), expires + timedelta(days=90))
     contract["starts"] = draw(st.just("on-acceptance") | dated)
     return bool(contract["starts"] != current)
 
@@ -828,7 +875,8 @@ def _payments(installments: Spec) -> list[tuple[date, Decimal]] | None:
 
 
 def _legal_terms(spec: Spec, draw: st.DrawFn) -> bool:
-    current = spec["legal"]
+    """Other legal terms; for a draft that leaves them out, some."""
+    current = spec.get("legal")
     spec["legal"] = draw(legal_terms())
     return bool(spec["legal"] != current)
 
@@ -856,6 +904,7 @@ MUTATIONS: list[tuple[YamlPath, Mutation]] = [
     (("spec", "legal"), _legal_terms),
     (("spec", "pricing", "usageDimensions", "price"), _usage_rate),
     (("spec", "pricing", "annual"), _annual_field),
+    (("spec", "pricing", "fixedPrice"), _fixed_price_duration),
     (("spec", "support"), _support),
 ]
 """Every field of the format, by the path a plan must name (``term``: the contract or usage

@@ -84,7 +84,7 @@ def test_plan_call_budget(example_repo: Path, session_for: OpenSession) -> None:
     fresh = session_for(example_repo)
     fresh.plan()
     calls = dict(fresh.client.calls)
-    assert calls == {"list_entities": 1, "batch_describe_entities": 1}
+    assert calls == {"list_entities": 2, "batch_describe_entities": 1}
 
 
 def test_reformatting_and_aliases_do_not_show_as_changes(

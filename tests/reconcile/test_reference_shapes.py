@@ -26,7 +26,14 @@ have a *twin* here, an offer file in offerops' format, or a stated refusal:
   replaces that agreement) and applied;
 - ``import`` of the sample's offer (with every other offer of that marketplace: the targets)
   writes files that lint without errors and plan as no-ops. For a draft target, whose sample
-  leaves a bare draft with one part set, ``import`` is of the twin's offer instead.
+  leaves a bare draft with one part set, ``import`` is of the twin's offer instead;
+- a sample that makes an incomplete draft (CreateDraftPrivateOffer, CreateDraftCppoOffer,
+  create_draft_cppo_offer: a product and a name, the console's "Save and exit") has a
+  ``lifecycle: draft`` twin that leaves buyers, expiresOn, pricing and legal out (only a draft
+  may: OFR106); a channel partner draft keeps its authorization's terms. Such a draft targets
+  nobody (``UNTARGETED``): reconcile/fetch.py lists those drafts too (``OFFER_LISTINGS``);
+- a resale replacement sample whose fixed price carries its own Duration (P6M, P12M) has a
+  twin with ``fixedPrice: { durationMonths: N }``.
 
 A sample that cannot be written as an offer file is in ``REFUSED`` with the reason, what
 ``import`` says about the sample's offer, and the lint finding that refuses the closest file.
@@ -282,14 +289,17 @@ RESOLD_RATES = """\
 """The rates of PAY_AS_YOU_GO_RESALE, for the 450 days the samples' ValidityTerm says."""
 
 
-def _replacement(quantity: int) -> str:
+def _replacement(quantity: int, fixed_months: int | None = None) -> str:
+    """The replacement samples' pricing: ``quantity`` BasicService for 0.00 in one payment of
+    0.00, ending 30 days after; ``fixed_months`` the fixed price's own Duration (``PnM``)."""
+    fixed = f"    fixedPrice: {{ durationMonths: {fixed_months} }}\n" if fixed_months else ""
     return f"""\
     model: contract
     currency: USD
     contract: {{ endsOn: {_day(30)} }}
     dimensions:
       - {{ key: BasicService, quantity: {quantity} }}
-    payment: installments
+{fixed}    payment: installments
     installments:
       total: "0.00"
       schedule:
@@ -339,6 +349,21 @@ RESOLD_TARGET = _offer(
 )
 """The replay's released channel partner target: its authorization's terms, the SCMP."""
 REPLACES = "  replaces: { offer: target }\n"
+
+
+_BARE = """\
+apiVersion: offerops/v1
+kind: PrivateOffer
+key: sample
+spec:
+  name: "{name}"
+  product: {product}
+  lifecycle: draft
+"""
+"""A draft with a product and a name, nothing else: what AWS's CreateDraftPrivateOffer sample
+makes (the console's "Save and exit"). It leaves out buyers, expiresOn, pricing and legal,
+which only a draft may (OFR106): offerops sends none of them and leaves them as the
+marketplace has them (for a channel partner draft, its authorization's pricing and legal)."""
 
 
 def _draft(pricing: str = CONSUMPTION, rest: str = CUSTOM, **kwargs: Any) -> str:
@@ -609,6 +634,45 @@ TWINS: Mapping[str, Twin] = {
     "java/channel_partner_offers/UpdateCppoExpiryDate": Twin(
         RESOLD_TARGET.replace(TARGET_END.isoformat(), EXPIRES.isoformat()), before=RESOLD_TARGET
     ),
+    # --- channel partner replacement offers: a fixed price with its own Duration ---------------
+    "java/channel_partner_offers/CreateRAReplacementOfferFromAGWithContractPricing": Twin(
+        _offer(
+            "ref-resold",
+            REPLACEMENT_NAME,
+            SUBSCRIPTION,
+            _replacement(2, fixed_months=6),
+            SCMP,
+            buyers=FIRST,
+            head=CHANNEL + REPLACES,
+        ),
+        before=RESOLD_TARGET,
+    ),
+    "java/channel_partner_offers/CreateResaleAuthorizationReplacementOffer": Twin(
+        _offer(
+            "ref-resold",
+            REPLACEMENT_NAME,
+            "Test private resale replacement offer with contract pricing for SaaSProduct",
+            _replacement(2, fixed_months=12),
+            SCMP,
+            buyers=FIRST,
+            head=CHANNEL + REPLACES,
+        ),
+        before=RESOLD_TARGET,
+    ),
+    # --- incomplete drafts: a product and a name (the console's "Save and exit") --------------
+    "java/offers/CreateDraftPrivateOffer": Twin(
+        _BARE.format(name="Test Private Offer", product="ref-saas")
+    ),
+    "java/channel_partner_offers/CreateDraftCppoOffer": Twin(
+        _BARE.format(name="Test Offer", product="ref-resold").replace(
+            "  lifecycle: draft\n", '  description: "Test product"\n' + CHANNEL + DRAFT
+        )
+    ),
+    "python/create_draft_cppo_offer": Twin(
+        _BARE.format(name="Test Offer name", product="ref-resold").replace(
+            "  lifecycle: draft\n", CHANNEL + DRAFT
+        )
+    ),
 }
 
 
@@ -629,38 +693,6 @@ class Refusal:
     """The lint finding that refuses ``closest``."""
 
 
-_BARE_DRAFT = (
-    "a bare draft (CreateOffer with a name and nothing else): every offer file, also a "
-    "`lifecycle: draft` one, has buyers, an expiry date, pricing and legal terms, which "
-    "offerops sends with the draft; AWS and the emulator accept a draft without them. "
-    "offerops lists the offers that target buyer accounts (ListEntities' Targeting filter), "
-    "so import does not see a draft that targets nobody"
-)
-_FIXED_DURATION = (
-    "the FixedUpfrontPricingTerm carries a Duration of its own (P6M, P12M) beside the "
-    "ValidityTerm's AgreementEndDate: a contract's length is one of durationMonths, "
-    "durationDays and endsOn, and a fixed contract price sends no Duration (only the annual "
-    "price of hourly plus annual pricing does)"
-)
-_RESOLD_REPLACEMENT = _offer(
-    "ref-resold",
-    REPLACEMENT_NAME,
-    SUBSCRIPTION,
-    _replacement(2).replace("{ endsOn:", "{ durationMonths: 6, endsOn:"),
-    SCMP,
-    buyers=FIRST,
-    head=CHANNEL + REPLACES,
-)
-_BARE = """\
-apiVersion: offerops/v1
-kind: PrivateOffer
-key: sample
-spec:
-  name: "{name}"
-  product: {product}
-  lifecycle: draft
-"""
-
 REFUSED: Mapping[str, Refusal] = {
     "java/offers/UpdateOfferTargeting": Refusal(
         "emulator",
@@ -671,45 +703,6 @@ REFUSED: Mapping[str, Refusal] = {
         "no such offer on the marketplace",
         _draft().replace("  buyers: " + FIRST, "  countries: [US, ES, FR, AU]"),
         "OFR101",
-    ),
-    "java/offers/CreateDraftPrivateOffer": Refusal(
-        "format",
-        _BARE_DRAFT,
-        "no such offer on the marketplace",
-        _BARE.format(name="Test Private Offer", product="ref-saas"),
-        "OFR102",
-    ),
-    "java/channel_partner_offers/CreateDraftCppoOffer": Refusal(
-        "format",
-        _BARE_DRAFT + " (a channel partner draft has its authorization's terms, but no buyers "
-        "and no expiry)",
-        "no such offer on the marketplace",
-        _BARE.format(name="Test Offer", product="ref-resold")
-        + f"  channel: {{ resaleAuthorization: {RESALE} }}\n",
-        "OFR102",
-    ),
-    "python/create_draft_cppo_offer": Refusal(
-        "format",
-        _BARE_DRAFT + " (a channel partner draft has its authorization's terms, but no buyers "
-        "and no expiry)",
-        "no such offer on the marketplace",
-        _BARE.format(name="Test Offer name", product="ref-resold")
-        + f"  channel: {{ resaleAuthorization: {RESALE} }}\n",
-        "OFR102",
-    ),
-    "java/channel_partner_offers/CreateRAReplacementOfferFromAGWithContractPricing": Refusal(
-        "format",
-        _FIXED_DURATION,
-        "fixed upfront price with its own duration",
-        _RESOLD_REPLACEMENT,
-        "OFR401",
-    ),
-    "java/channel_partner_offers/CreateResaleAuthorizationReplacementOffer": Refusal(
-        "format",
-        _FIXED_DURATION,
-        "fixed upfront price with its own duration",
-        _RESOLD_REPLACEMENT.replace("durationMonths: 6", "durationMonths: 12"),
-        "OFR401",
     ),
 }
 
@@ -927,6 +920,17 @@ def _updates(changes: list[str]) -> set[str]:
 
 
 # --- the tests ----------------------------------------------------------------------------------
+
+
+UNTARGETED: frozenset[str] = frozenset(
+    {
+        "java/offers/CreateDraftPrivateOffer",
+        "java/channel_partner_offers/CreateDraftCppoOffer",
+        "python/create_draft_cppo_offer",
+    }
+)
+"""Samples whose offer targets nobody: a draft without buyers, which reconcile/fetch.py lists
+with a second ListEntities (``OFFER_LISTINGS``: untargeted drafts)."""
 
 
 @pytest.mark.parametrize("name", sorted(TWINS))

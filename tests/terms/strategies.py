@@ -18,7 +18,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from offerops.model.config import Config
-from offerops.model.offer import OfferFile
+from offerops.model.offer import DRAFTABLE, OfferFile
 from offerops.source.loader import parse_text
 from offerops.terms.availability import Availability
 from offerops.terms.document import DetailsDocument, JsonValue
@@ -284,6 +284,8 @@ def entity_with(documents: list[tuple[str, DetailsDocument]]) -> dict[str, Any]:
 
 # --- offer files ---------------------------------------------------------------------------------
 
+ONE_IN_FOUR = st.sampled_from([False, False, False, True])
+"""True about a quarter of the time (integers would lean on their bounds)."""
 LEGAL_FILES = ("legal/acme-msa.pdf", "legal/acme-order-form.txt", "legal/umbrella-eula.pdf")
 ALIASES = ("acme-prod", "acme-dev", "globex", "initech", "umbrella", "hooli")
 
@@ -389,6 +391,9 @@ def _contract(draw: st.DrawFn) -> dict[str, Any]:
     }
     if installments:
         pricing["installments"] = draw(_installments())
+    if draw(ONE_IN_FOUR):
+        length = draw(st.sampled_from(["durationMonths", "durationDays"]))
+        pricing["fixedPrice"] = {length: draw(st.integers(1, 60))}
     if draw(st.booleans()):
         rated = draw(_unique_keys(max_size=3))
         pricing["usageDimensions"] = [
@@ -399,7 +404,8 @@ def _contract(draw: st.DrawFn) -> dict[str, Any]:
 
 @st.composite
 def offer_files(draw: st.DrawFn) -> OfferFile:
-    """Structurally valid offers across every pricing form (not necessarily lint-clean)."""
+    """Structurally valid offers across every pricing form (not necessarily lint-clean); a
+    quarter are drafts, which may leave out buyers, expiresOn, pricing and legal (OFR106)."""
     buyers = draw(
         st.lists(st.sampled_from(ALIASES) | accounts, min_size=1, max_size=4, unique=True)
     )
@@ -423,6 +429,10 @@ def offer_files(draw: st.DrawFn) -> OfferFile:
         if draw(st.booleans()):
             channel["markupPercentage"] = draw(_money_text(2, high=100))
         spec["channel"] = channel
+    if draw(ONE_IN_FOUR):
+        spec["lifecycle"] = "draft"
+        for part in draw(st.lists(st.sampled_from(DRAFTABLE), unique=True)):
+            del spec[part]
     offer = {
         "apiVersion": "offerops/v1",
         "kind": "PrivateOffer",

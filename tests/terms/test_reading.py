@@ -217,5 +217,5 @@ def test_dimension_keys_yaml_would_misread_are_quoted() -> None:
     legal = {"Type": "LegalTerm", "Documents": [{"Type": "StandardEula", "Version": "2019-12-12"}]}
     rules = [{"Type": "AvailabilityRule", "AvailabilityEndDate": "2027-01-31T00:00:00.000Z"}]
     terms = offer.from_entity(_entity(usage, validity, legal, Rules=rules))
-    identity = OfferIdentity("x", "offer-abc", "prod-4x7yvqjzt5abc")
+    identity = OfferIdentity("x", "offer-abc", "prod-4x7yvqjzt5abc", draft=True)  # no buyers
     assert '      - key: "yes"\n' in offer_yaml(terms, identity, load_config(), lambda url: None)

@@ -131,6 +131,37 @@ def test_quantities_one_is_quantity_configuration_disallowed_and_imports_back() 
     assert offer_terms(load_offer(imported), config(), documents_url) == terms
 
 
+def test_a_fixed_prices_own_duration_is_sent_and_imports_back() -> None:
+    """``fixedPrice`` is the FixedUpfrontPricingTerm's Duration (AWS's resale replacement
+    samples: P6M beside an AgreementEndDate), labelled for reviewers, written back by import."""
+    text = HOOLI.replace(
+        "    payment: upfront\n", "    fixedPrice: { durationMonths: 6 }\n    payment: upfront\n"
+    )
+    file = load_offer(text)
+    assert unrepresentable(file) == []
+    terms = offer_terms(file, config(), documents_url)
+    assert terms.pricing is not None and terms.validity is not None
+    (term,) = terms.pricing.terms
+    assert isinstance(term, FixedUpfrontPricingTerm)
+    assert (term.duration, terms.validity.duration) == (Duration(months=6), Duration(months=24))
+    assert offer.fields(terms)["fixed price duration"] == "P6M"
+    assert offer.field_path(terms, "fixed price duration") == ("spec", "pricing", "fixedPrice")
+    product = config().products[file.spec.product].id
+    identity = OfferIdentity(file.key, "offer-abcdef123", product, "resaleauthz-1a2b3c4d5e6f7")
+    imported = offer_yaml(terms, identity, config(), legal_documents)
+    assert "    fixedPrice:\n      durationMonths: 6\n    payment: upfront\n" in imported
+    assert offer_terms(load_offer(imported), config(), documents_url) == terms
+
+
+def test_a_fixed_price_duration_of_prices_per_unit_is_reported() -> None:
+    text = EXAMPLE.replace(
+        "    payment: upfront", "    fixedPrice: { durationDays: 30 }\n    payment: upfront"
+    )
+    (found,) = unrepresentable(load_offer(text))
+    assert (found.path, found.covered_by) == (("spec", "pricing", "fixedPrice"), None)
+    assert "it is not sent" in found.message
+
+
 def test_quantities_one_of_a_fixed_price_is_reported() -> None:
     text = HOOLI.replace("durationMonths: 24", "durationMonths: 24\n      quantities: one")
     (found,) = unrepresentable(load_offer(text))
@@ -159,7 +190,8 @@ def test_an_offer_that_loses_nothing_comes_back_from_the_marketplace(file: Offer
         return
     product = config().products[file.spec.product].id
     channel = file.spec.channel.resaleAuthorization if file.spec.channel else None
-    identity = OfferIdentity(file.key, "offer-abcdef123", product, channel)
+    draft = file.spec.lifecycle == "draft"
+    identity = OfferIdentity(file.key, "offer-abcdef123", product, channel, draft=draft)
     text = offer_yaml(terms, identity, config(), legal_documents)
     assert offer_terms(load_offer(text), config(), documents_url) == terms
 
@@ -266,19 +298,19 @@ def _pricing_term(kind: str, validity: ValidityTerm) -> st.SearchStrategy[Pricin
         )
     if kind == "fixed":
         return st.builds(
-            lambda unit, quantity, key: FixedUpfrontPricingTerm(
-                "USD", unit * quantity, (Grant(key, quantity),)
+            lambda unit, quantity, key, duration: FixedUpfrontPricingTerm(
+                "USD", unit * quantity, (Grant(key, quantity),), duration
             ),
             strategies.money(),
             st.integers(1, 5000),
             strategies.keys,
+            st.none() | strategies.durations,
         )
     if kind == "installments":
         return strategies.fixed_term.map(
             lambda term: replace(
                 term,
                 price=Decimal(0),
-                duration=None,
                 grants=tuple(replace(g, max_quantity=g.max_quantity or 1) for g in term.grants),
             )
         )
@@ -306,3 +338,28 @@ def test_an_imported_file_means_the_terms_it_was_written_from(terms: OfferTerms)
     except NotExpressible:
         return
     assert offer_terms(load_offer(text), config(), documents_url) == terms
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    importable_terms(), st.sets(st.sampled_from(["targeting", "availability", "pricing", "legal"]))
+)
+def test_an_imported_draft_means_the_terms_it_was_written_from(
+    terms: OfferTerms, left_out: set[str]
+) -> None:
+    """A draft without some of its parts (the console's "Save and exit") is written without
+    them, as ``lifecycle: draft``, and maps back to the same terms."""
+    gone = dict.fromkeys(left_out)
+    if "pricing" in left_out:
+        gone.update(validity=None, payment_schedule=None)
+        info = terms.information
+        assert info is not None
+        gone["information"] = replace(info, pre_existing_agreement=None)
+    draft = replace(terms, **gone)  # type: ignore[arg-type]
+    identity = OfferIdentity("imported", "offer-abcdef123", "prod-4x7yvqjzt5abc", draft=True)
+    try:
+        text = offer_yaml(draft, identity, config(), legal_documents)
+    except NotExpressible:
+        return
+    assert "lifecycle: draft" in text
+    assert offer_terms(load_offer(text), config(), documents_url) == draft

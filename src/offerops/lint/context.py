@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from offerops.model.config import Buyer, Config, Product
-from offerops.model.offer import OfferFile, OfferSpec
+from offerops.model.offer import Legal, OfferFile, OfferSpec
+from offerops.model.pricing import ContractPricing, UsagePricing
 from offerops.source.document import Document
 
 if TYPE_CHECKING:
@@ -63,6 +64,20 @@ class LoadedOffer:
         return self.path.stem
 
 
+class LeftOut(Exception):
+    """A rule read a part the offer leaves out (a ``lifecycle: draft`` offer without buyers,
+    expiresOn, pricing or legal): the rule has nothing to check, and the runner moves on.
+
+    Raised by the accessors of :class:`OfferContext`, so each rule reads a part as present
+    (typed without None) and none has to test for a draft; OFR106 is the one rule that
+    reports a missing part, where the offer is released.
+    """
+
+    def __init__(self, part: str) -> None:
+        super().__init__(f"spec.{part} is left out")
+        self.part = part
+
+
 @dataclass(frozen=True)
 class OfferContext:
     """One structurally valid offer, with everything a semantic rule needs."""
@@ -76,6 +91,34 @@ class OfferContext:
     @property
     def spec(self) -> OfferSpec:
         return self.offer.spec
+
+    @property
+    def pricing(self) -> UsagePricing | ContractPricing:
+        """``spec.pricing``; :class:`LeftOut` when the offer has none."""
+        if self.offer.spec.pricing is None:
+            raise LeftOut("pricing")
+        return self.offer.spec.pricing
+
+    @property
+    def buyers(self) -> list[str]:
+        """``spec.buyers``; :class:`LeftOut` when the offer has none."""
+        if self.offer.spec.buyers is None:
+            raise LeftOut("buyers")
+        return self.offer.spec.buyers
+
+    @property
+    def legal(self) -> Legal:
+        """``spec.legal``; :class:`LeftOut` when the offer has none."""
+        if self.offer.spec.legal is None:
+            raise LeftOut("legal")
+        return self.offer.spec.legal
+
+    @property
+    def expires_on(self) -> date:
+        """``spec.expiresOn``; :class:`LeftOut` when the offer has none."""
+        if self.offer.spec.expiresOn is None:
+            raise LeftOut("expiresOn")
+        return self.offer.spec.expiresOn
 
     @property
     def product(self) -> Product | None:

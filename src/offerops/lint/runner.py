@@ -19,7 +19,7 @@ from typing import TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 
-from offerops.lint.context import LoadedOffer, OfferContext, RepoContext
+from offerops.lint.context import LeftOut, LoadedOffer, OfferContext, RepoContext
 from offerops.lint.finding import Finding, Severity, Summary
 from offerops.lint.revision import BaseRevision
 from offerops.lint.rule import (
@@ -272,9 +272,18 @@ def _lint_offer(
     if offer is not None:
         context = OfferContext(repo, loaded, offer, document)
         for rule in rules:
-            for problem in cast(OfferCheck, rule.check)(context):
-                collector.add_problem(rule, document, problem, offer.key)
+            _run_offer_rule(rule, context, collector)
     return loaded
+
+
+def _run_offer_rule(rule: Rule, context: OfferContext, collector: _Collector) -> None:
+    """One rule on one offer; a rule that reads a part the draft leaves out stops there
+    (``LeftOut``), keeping what it found before."""
+    try:
+        for problem in cast(OfferCheck, rule.check)(context):
+            collector.add_problem(rule, context.document, problem, context.offer.key)
+    except LeftOut:
+        return
 
 
 def _run_repository_rules(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PlainValidator, WithJsonSchema
+from pydantic import ConfigDict, Field, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from offerops.model.common import Date, Percentage, StrictModel
@@ -142,8 +142,29 @@ class Replaces(StrictModel):
     )
 
 
+DRAFTABLE: tuple[str, ...] = ("buyers", "expiresOn", "pricing", "legal")
+"""What a ``lifecycle: draft`` offer may leave out, as the seller console's "Save and exit"
+and AWS's CreateDraftPrivateOffer / CreateDraftCppoOffer samples do (a draft with a product
+and a name); lint (OFR106) requires them of every other offer."""
+
+_REQUIRED_UNLESS_DRAFT: dict[str, Any] = {
+    "if": {
+        "not": {"required": ["lifecycle"], "properties": {"lifecycle": {"const": "draft"}}},
+    },
+    "then": {"required": list(DRAFTABLE)},
+}
+"""The JSON Schema form of OFR106, so an editor flags a released offer that lacks one."""
+
+
 class OfferSpec(StrictModel):
-    """What the offer is: name, product, buyers, pricing, legal terms and expiry."""
+    """What the offer is: name, product, buyers, pricing, legal terms and expiry.
+
+    ``buyers``, ``expiresOn``, ``pricing`` and ``legal`` are optional in the model only so
+    that a draft may leave them out (:data:`DRAFTABLE`); OFR106 refuses an offer that is not a
+    draft without them, and the schema says the same.
+    """
+
+    model_config = ConfigDict(json_schema_extra=_REQUIRED_UNLESS_DRAFT)
 
     name: str = Field(
         min_length=1,
@@ -166,14 +187,24 @@ class OfferSpec(StrictModel):
         default=None,
         description="Absent: a new agreement; set: the agreement the buyer's accept replaces.",
     )
-    expiresOn: Date = Field(description="The offer is void after 23:59:59 UTC on this date.")
-    buyers: list[BuyerRef] = Field(
+    expiresOn: Date | None = Field(
+        default=None,
+        description="The offer is void after 23:59:59 UTC on this date. Required unless "
+        "lifecycle is draft.",
+    )
+    buyers: list[BuyerRef] | None = Field(
+        default=None,
         min_length=1,
         json_schema_extra={"maxItems": API_MAX_BUYERS_PER_OFFER},
-        description="Buyer accounts the offer targets: quoted 12-digit ids or aliases.",
+        description="Buyer accounts the offer targets: quoted 12-digit ids or aliases. Required "
+        "unless lifecycle is draft.",
     )
-    pricing: Pricing
-    legal: Legal
+    pricing: Pricing | None = Field(
+        default=None, description="The offer's pricing. Required unless lifecycle is draft."
+    )
+    legal: Legal | None = Field(
+        default=None, description="The contract terms. Required unless lifecycle is draft."
+    )
     support: Support | None = Field(
         default=None, description="Optional support terms: a refund policy."
     )

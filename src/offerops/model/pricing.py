@@ -125,6 +125,25 @@ class ContractTerm(StrictModel):
     )
 
 
+class FixedPriceTerm(StrictModel):
+    """The duration a fixed contract price carries of its own: exactly one of
+    ``durationMonths`` and ``durationDays``.
+
+    The FixedUpfrontPricingTerm's optional ``Duration`` ("Contract duration for the terms",
+    Agreement API reference; "the duration of the fixed pricing term, in ISO 8601 format",
+    Discovery API reference), which AWS's resale replacement samples send (P6M, P12M) beside
+    the agreement's own length. No AWS source ties it to the contract's length, so it is
+    written on its own and never compared with it.
+    """
+
+    durationMonths: int | None = Field(
+        default=None, ge=1, description="The fixed price's duration in months (P6M)."
+    )
+    durationDays: int | None = Field(
+        default=None, ge=1, description="The fixed price's duration in days (P365D)."
+    )
+
+
 class ContractDimension(StrictModel):
     """An entitled (non-metered) dimension with its contract price or quantity."""
 
@@ -201,6 +220,11 @@ class ContractPricing(StrictModel):
         json_schema_extra={"minItems": 1},
         description="Contract with consumption: per-unit rates for usage dimensions, billed "
         "separately from the contract.",
+    )
+    fixedPrice: FixedPriceTerm | None = Field(
+        default=None,
+        description="Only with a fixed price (a quantity on every dimension, or installments): "
+        "the duration the fixed price carries of its own (FixedUpfrontPricingTerm Duration).",
     )
     payment: Literal["upfront", "installments"] = "upfront"
     installments: Installments | None = None

@@ -97,11 +97,12 @@ def offer_uses(report: LintReport, config: Config, entries: Sequence[OfferPlan])
         offer = loaded.offer
         if offer is None or offer.key not in planned or offer.spec.product not in config.products:
             continue
+        pricing = offer.spec.pricing
+        if pricing is None:
+            continue  # a draft that leaves its pricing out prices no dimension
         declared = {d.key: d.usage for d in config.products[offer.spec.product].dimensions}
-        usage = offer.spec.pricing.model == "usage"
-        dimensions = tuple(
-            (d.key, declared.get(d.key, usage)) for d in offer.spec.pricing.dimensions
-        )
+        usage = pricing.model == "usage"
+        dimensions = tuple((d.key, declared.get(d.key, usage)) for d in pricing.dimensions)
         channel = offer.spec.channel
         authorization = channel.resaleAuthorization if channel else None
         uses.append(OfferUse(offer.key, offer.spec.product, authorization, dimensions))

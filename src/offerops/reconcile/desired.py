@@ -55,7 +55,8 @@ class DesiredOffer:
     resale_authorization_id: str | None
     name: str
     lifecycle: Lifecycle
-    expires_on: date
+    expires_on: date | None
+    """None for a draft that leaves its expiry out."""
     terms: OfferTerms
     replaces: Replaces | None = None
     documents: tuple[str, ...] = ()
@@ -101,9 +102,17 @@ def desired_offer(offer: OfferFile, relpath: str, config: Config, root: Path) ->
         replaces=(
             Replaces(spec.replaces.agreement, spec.replaces.offer) if spec.replaces else None
         ),
-        documents=tuple(spec.legal.documents or ()) if spec.legal.terms == "custom" else (),
+        documents=_documents(offer),
         repository=Repository(config, root),
     )
+
+
+def _documents(offer: OfferFile) -> tuple[str, ...]:
+    """``spec.legal.documents`` of a custom EULA; none for other legal terms, or none at all."""
+    legal = offer.spec.legal
+    if legal is None or legal.terms != "custom":
+        return ()
+    return tuple(legal.documents or ())
 
 
 def documents_url(config: Config, root: Path) -> DocumentsUrl:

@@ -11,7 +11,9 @@ later ``expiresOn`` makes an expired offer active again. What the Agreement API 
 agreement a replacement offer replaces, which agreements an offer that needs a replacement
 has) comes in as ``targets.Agreements``, so this module stays pure.
 
-Both sides are typed terms: ``terms.differing`` names the change types whose values differ
+Both sides are typed terms, the desired side ``terms.completed`` with what a draft's file leaves
+out (buyers, expiry, pricing, legal: left as the marketplace has them); ``terms.differing``
+names the change types whose values differ
 (money by value, buyers as a set, schedules by date) and ``terms.fields`` gives the reviewer's
 labels for the field-level ``old -> new``. An offer offerops cannot read is never planned as
 absent: it is ``replace-needed`` (nothing is sent) or ``unmanaged``, with the reason.
@@ -41,6 +43,7 @@ from offerops.terms import (
     ORDERED_CHANGE_TYPES,
     availability,
     change_documents,
+    completed,
     details_for,
     differing,
     fields,
@@ -252,8 +255,9 @@ def _existing(
     why = _not_comparable(wanted, actual) or retargeted(actual, target)
     if why:
         return _replace(wanted, actual, (), why, agreements)
-    changed = differing(wanted.terms, actual.terms)
-    old_fields, new_fields = fields(actual.terms), fields(wanted.terms)
+    terms = completed(wanted.terms, actual.terms)
+    changed = differing(terms, actual.terms)
+    old_fields, new_fields = fields(actual.terms), fields(terms)
     changes = _changes(old_fields, new_fields)
     if actual.draft:
         return _draft(wanted, actual, changed, changes, _flags(old_fields, new_fields))

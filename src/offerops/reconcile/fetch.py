@@ -51,6 +51,7 @@ if TYPE_CHECKING:
         ListEntitiesResponseTypeDef,
         ListTagsForResourceRequestTypeDef,
         ListTagsForResourceResponseTypeDef,
+        OfferFiltersTypeDef,
         StartChangeSetRequestTypeDef,
         StartChangeSetResponseTypeDef,
         TagResourceRequestTypeDef,
@@ -224,17 +225,36 @@ class KeyIndex:
         stream.flush()
 
 
+OFFER_LISTINGS: tuple[OfferFiltersTypeDef, ...] = (
+    {"Targeting": {"ValueList": ["BuyerAccounts"]}},
+    {"Targeting": {"ValueList": ["None"]}, "State": {"ValueList": ["Draft"]}},
+)
+"""The seller's private offers: those targeting buyer accounts, then the drafts that target
+nobody yet (a ``lifecycle: draft`` file may leave its buyers out, as AWS's CreateDraftPrivateOffer
+sample does). Released offers that target nobody are public offers and stay out."""
+
+
 def list_offer_summaries(
     client: CatalogClient, retry: RetryPolicy
 ) -> Iterator[EntitySummaryTypeDef]:
-    """Every private offer of the calling seller (targeted at buyer accounts)."""
-    request: ListEntitiesRequestTypeDef = {
-        "Catalog": CATALOG,
-        "EntityType": "Offer",
-        "MaxResults": LIST_PAGE,
-        "EntityTypeFilters": {"OfferFilters": {"Targeting": {"ValueList": ["BuyerAccounts"]}}},
-    }
-    return list_entities(client, retry, request)
+    """Every private offer of the calling seller, each once (a draft that gains buyers between
+    the two listings could be in both).
+
+    The key index maps offer ids, not listings: a draft that gains buyers moves from the second
+    listing to the first under the same id and keeps its entry.
+    """
+    seen: set[str] = set()
+    for filters in OFFER_LISTINGS:
+        request: ListEntitiesRequestTypeDef = {
+            "Catalog": CATALOG,
+            "EntityType": "Offer",
+            "MaxResults": LIST_PAGE,
+            "EntityTypeFilters": {"OfferFilters": filters},
+        }
+        for summary in list_entities(client, retry, request):
+            if summary["EntityId"] not in seen:
+                seen.add(summary["EntityId"])
+                yield summary
 
 
 def list_entities(

@@ -19,6 +19,7 @@ from offerops.reconcile.actual import ActualOffer
 from offerops.reconcile.desired import DesiredOffer, document_hash, legal_files
 from offerops.reconcile.diff import OfferPlan
 from offerops.reconcile.view import Directory, OfferView, Review, directory_of, view_of
+from offerops.terms import completed
 
 FLAG_ORDER: Final = ("price-decrease", "total-change", "new-buyer", "expiry-change")
 """Review flags in the order a reviewer should look at them."""
@@ -49,7 +50,7 @@ class _Sides:
         wanted = self.desired.get(entry.key or "") if entry.relpath is not None else None
         current = self.actual.get(entry.offer_id or "")
         before = self._actual(current)
-        after = self._desired(wanted) if entry.action != "expire" else None
+        after = self._desired(wanted, current) if entry.action != "expire" else None
         replaced = None
         if before is None and wanted is not None and wanted.replaces is not None:
             replaced = wanted.replaces.offer_key
@@ -63,10 +64,14 @@ class _Sides:
             return None
         return view_of(offer.terms, offer.product_id, offer.resale_authorization_id, self.directory)
 
-    def _desired(self, offer: DesiredOffer | None) -> OfferView | None:
+    def _desired(self, offer: DesiredOffer | None, current: ActualOffer | None) -> OfferView | None:
+        """The file's side; what a draft's file leaves out shows as the marketplace has it."""
         if offer is None:
             return None
-        return view_of(offer.terms, offer.product_id, offer.resale_authorization_id, self.directory)
+        terms = offer.terms
+        if current is not None and current.unreadable is None:
+            terms = completed(terms, current.terms)
+        return view_of(terms, offer.product_id, offer.resale_authorization_id, self.directory)
 
 
 def directory_for(desired: Sequence[DesiredOffer]) -> Directory:

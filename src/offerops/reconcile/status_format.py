@@ -50,7 +50,7 @@ def _text_row(row: OfferStatus, report: StatusReport) -> list[str]:
     lines = [
         f"{row.key}  {row.offer_id}  {row.state}  {expiry(row, report)}",
         f"    {row.name}",
-        f"    buyers: {', '.join(report.buyer(account) for account in row.buyers)}",
+        f"    buyers: {', '.join(report.buyer(account) for account in row.buyers) or 'none'}",
         f"    url: {row.url}",
     ]
     lines += [f"    agreement {agreement_text(a, report)}" for a in row.agreements]

@@ -96,11 +96,12 @@ def source_offer(
 
 
 def _chosen(wanted: DesiredOffer, key: str, found: Sequence[AgreementRef]) -> Target:
-    """The one active agreement of ``key``'s offer with a buyer the file targets."""
+    """The one active agreement of ``key``'s offer with a buyer the file targets; any buyer's
+    for a draft that leaves its buyers out (the replacement draft targets the agreement's)."""
     candidates = frozenset(ref.agreement_id for ref in found)
     targeting = wanted.terms.targeting
-    buyers = set(targeting.buyer_accounts if targeting is not None else ())
-    live = [ref for ref in found if ref.active and ref.buyer in buyers]
+    buyers = None if targeting is None else set(targeting.buyer_accounts)
+    live = [ref for ref in found if ref.active and (buyers is None or ref.buyer in buyers)]
     if len(live) == 1:
         return Target(live[0].agreement_id, candidates)
     if not live:

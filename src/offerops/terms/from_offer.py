@@ -23,6 +23,13 @@ duration (CreatePrivateOfferWithHourlyAnnualPricingForAmiProduct), or with insta
 FixedUpfrontPricingTerm of Price 0.00 with that Duration and a PaymentScheduleTerm
 (...AndFlexiblePaymentScheduleForAmi), under PricingModel Usage; ``durationDays`` is ``PnD``;
 ``legal.url`` is the CustomEula's Url as written; ``support`` is a SupportTerm.
+
+A ``lifecycle: draft`` offer may leave out ``buyers``, ``expiresOn``, ``pricing`` and
+``legal`` (AWS's CreateDraftPrivateOffer and CreateDraftCppoOffer samples make a draft with a
+product and a name): their terms are None, and ``terms.offer.completed`` leaves what the
+marketplace has there. A contract's ``fixedPrice`` is the FixedUpfrontPricingTerm's own
+``Duration`` (AWS's CreateResaleAuthorizationReplacementOffer and
+CreateRAReplacementOfferFromAGWithContractPricing samples), sent as written.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Final
+from typing import Final, TypeVar
 
 from offerops.model.config import Config
 from offerops.model.installments import schedule_of
@@ -41,6 +48,7 @@ from offerops.model.pricing import (
     ContractDimension,
     ContractPricing,
     ContractTerm,
+    FixedPriceTerm,
     UsageDimension,
     UsagePricing,
     UsageTerm,
@@ -78,6 +86,9 @@ DEFAULT_SELECTOR: Final = Duration(months=12)
 The real length is in the ValidityTerm (AgreementEndDate); the selector only needs a duration.
 """
 
+T = TypeVar("T")
+R = TypeVar("R")
+
 DocumentsUrl = Callable[[list[str]], str]
 """Repo-relative custom EULA documents -> the URL they are published at (``legal.eula_url``
 with their content hashes; the caller reads the files)."""
@@ -86,26 +97,33 @@ with their content hashes; the caller reads the files)."""
 def offer_terms(offer: OfferFile, config: Config, documents_url: DocumentsUrl) -> OfferTerms:
     """Map one structurally valid, lint-clean offer to its terms.
 
+    A part a draft leaves out is None (with pricing, its validity and payment schedule too).
     Raises ``KeyError`` for a buyer alias that is not in offerops.yaml and ``ValueError`` for a
     term length with neither ``durationMonths`` nor ``endsOn`` (lint reports both first).
     """
     spec = offer.spec
     channel = spec.channel
+    pricing = spec.pricing
     return OfferTerms(
         information=_information(spec),
-        targeting=Targeting(tuple(_accounts(spec.buyers, config))),
-        pricing=_pricing(spec.pricing),
-        validity=_validity(spec.pricing),
-        payment_schedule=_payment_schedule(spec.pricing),
-        legal=_legal(spec.legal, documents_url),
+        targeting=_given(spec.buyers, lambda refs: Targeting(tuple(_accounts(refs, config)))),
+        pricing=None if pricing is None else _pricing(pricing),
+        validity=None if pricing is None else _validity(pricing),
+        payment_schedule=None if pricing is None else _payment_schedule(pricing),
+        legal=_given(spec.legal, lambda terms: _legal(terms, documents_url)),
         support=SupportTerm(spec.support.refundPolicy) if spec.support is not None else None,
         markup=(
             Markup(channel.markupPercentage)
             if channel is not None and channel.markupPercentage is not None
             else None
         ),
-        availability=Availability(spec.expiresOn),
+        availability=_given(spec.expiresOn, Availability),
     )
+
+
+def _given(value: T | None, make: Callable[[T], R | None]) -> R | None:
+    """``make(value)``, or None for a part the offer leaves out."""
+    return None if value is None else make(value)
 
 
 def _accounts(refs: list[str], config: Config) -> list[str]:
@@ -117,7 +135,9 @@ def _model(pricing: UsagePricing | ContractPricing) -> PricingModel:
 
 
 def _information(spec: OfferSpec) -> Information:
-    agreement = agreement_for(spec.renewal, _model(spec.pricing))
+    """Name, description and renewal; a renewal needs the pricing model, so a draft without
+    pricing sends none (``unrepresentable`` refuses the renewal it cannot send)."""
+    agreement = None if spec.pricing is None else agreement_for(spec.renewal, _model(spec.pricing))
     return Information(spec.name, spec.description, agreement)
 
 
@@ -171,7 +191,8 @@ def contract_term(pricing: ContractPricing) -> PricingTerm:
                 Decimal(0),
             )
         grants = tuple(Grant(d.key, d.quantity) for d in pricing.dimensions)
-        return FixedUpfrontPricingTerm(pricing.currency, total, grants)
+        duration = _given(pricing.fixedPrice, fixed_price_duration)
+        return FixedUpfrontPricingTerm(pricing.currency, total, grants, duration)
     multiple = pricing.contract.purchasing == "multiple-dimensions"
     chooses = pricing.contract.quantities == "buyer-chooses"
     card = ConfigurableRateCard(
@@ -181,6 +202,16 @@ def contract_term(pricing: ContractPricing) -> PricingTerm:
         quantity_configuration="Allowed" if chooses else "Disallowed",
     )
     return ConfigurableUpfrontPricingTerm(pricing.currency, (card,))
+
+
+def fixed_price_duration(fixed: FixedPriceTerm) -> Duration | None:
+    """``fixedPrice.durationMonths`` as ``PnM``, ``durationDays`` as ``PnD`` (the first given;
+    OFR401 refuses two or none)."""
+    if fixed.durationMonths is not None:
+        return Duration(months=fixed.durationMonths)
+    if fixed.durationDays is not None:
+        return Duration(days=fixed.durationDays)
+    return None
 
 
 def selector_duration(contract: ContractTerm) -> Duration:
@@ -257,9 +288,16 @@ def unrepresentable(offer: OfferFile) -> list[Unrepresentable]:
     found: list[Unrepresentable] = []
     if isinstance(spec.pricing, ContractPricing):
         found += _contract_losses(spec.pricing)
-    else:
+    elif isinstance(spec.pricing, UsagePricing):
         found += _usage_losses(spec.pricing)
-    return found + _legal_losses(spec.legal)
+    elif spec.renewal != "none":
+        message = (
+            f"renewal: {spec.renewal} is sent as a PreExistingAgreement, which names the "
+            "pricing model, and this draft has no pricing: add the pricing, or leave the "
+            "renewal out until it has"
+        )
+        found.append(Unrepresentable(("spec", "renewal"), message))
+    return found + ([] if spec.legal is None else _legal_losses(spec.legal))
 
 
 def _legal_losses(terms: Legal) -> list[Unrepresentable]:
@@ -319,7 +357,7 @@ def _contract_losses(pricing: ContractPricing) -> list[Unrepresentable]:
             )
             for index, dimension in enumerate(dimensions)
             if dimension.quantity is not None
-        ]
+        ] + _unfixed_duration(pricing)
     if pricing.payment == "installments":
         found = [
             Unrepresentable(
@@ -352,6 +390,18 @@ def _contract_losses(pricing: ContractPricing) -> list[Unrepresentable]:
             )
         )
     return found
+
+
+def _unfixed_duration(pricing: ContractPricing) -> list[Unrepresentable]:
+    """``fixedPrice`` on a contract priced per unit: only a FixedUpfrontPricingTerm carries it."""
+    if pricing.fixedPrice is None:
+        return []
+    message = (
+        "fixedPrice is the duration of a fixed contract price, and this contract is priced "
+        "per unit (the buyer chooses the quantities), so it is not sent; remove it, or fix "
+        "the price: a quantity on every dimension, or payment: installments"
+    )
+    return [Unrepresentable(("spec", "pricing", "fixedPrice"), message)]
 
 
 def _partial_quantity(quantity: int | None, without: str) -> str:

@@ -8,13 +8,15 @@ means a module and a row here (and a line in ``from_offer``/``to_offer`` if the 
 - :func:`details_for`: one change type's document, or the document that clears it;
 - :func:`from_entity`: an offer entity's DetailsDocument read back into typed terms;
 - :func:`differing`: the change types whose typed values differ (the diff of a plan);
+- :func:`completed`: a draft's desired terms with what its file leaves out taken from the
+  marketplace's, so that what a file does not say is neither sent nor compared;
 - :func:`fields` / :func:`field_path`: the reviewer's labels and where each comes from.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final, TypeVar
 
 from offerops.terms import (
@@ -279,6 +281,33 @@ def details_for(terms: OfferTerms, change_type: str) -> DetailsDocument | None:
 def differing(desired: OfferTerms, actual: OfferTerms) -> tuple[str, ...]:
     """Change types whose typed values differ, in sending order (money compared by value)."""
     return tuple(slot.change_type for slot in _SLOTS if not slot.same(desired, actual))
+
+
+def completed(desired: OfferTerms, actual: OfferTerms) -> OfferTerms:
+    """The desired terms with the parts a draft's file leaves out taken from ``actual``.
+
+    An offer file always has buyers, an expiry, pricing and legal terms, so their terms are
+    None on the desired side only for a ``lifecycle: draft`` file that leaves them out (the
+    console's "Save and exit"; AWS's CreateDraftPrivateOffer sample). What the file does not
+    say is left as the marketplace has it: a channel partner draft keeps its authorization's
+    pricing and legal terms, a replacement draft its agreement's buyer. Leaving out pricing
+    leaves out its validity and payment schedule too. Other terms are not completed: a file
+    without ``support`` has no support term, and a draft's is removed.
+    """
+    unpriced = desired.pricing is None
+    return replace(
+        desired,
+        targeting=_either(desired.targeting, actual.targeting),
+        pricing=_either(desired.pricing, actual.pricing),
+        validity=actual.validity if unpriced else desired.validity,
+        payment_schedule=actual.payment_schedule if unpriced else desired.payment_schedule,
+        legal=_either(desired.legal, actual.legal),
+        availability=_either(desired.availability, actual.availability),
+    )
+
+
+def _either(mine: V | None, theirs: V | None) -> V | None:
+    return theirs if mine is None else mine
 
 
 def from_entity(details: EntityDetails) -> OfferTerms:

@@ -11,7 +11,11 @@ schedule in another currency, a standard EULA of another version. (Found by the 
 property in tests/terms/test_unrepresentable.py.) A custom EULA whose documents are not in
 legal/ is written as its ``url``; durations in whole days as ``durationDays``; a support term as
 ``support``; hourly plus annual pricing as ``annual`` and a contract's usage rates as
-``usageDimensions``; a released offer past its expiry as ``lifecycle: expired``.
+``usageDimensions``; a released offer past its expiry as ``lifecycle: expired``; a fixed price's
+own ``Duration`` as ``fixedPrice``. A draft without buyers, an expiry, pricing or legal terms
+(AWS's CreateDraftPrivateOffer sample: a product and a name) is written without them, as
+``lifecycle: draft`` (the file a seller writes for the console's "Save and exit"); a released
+offer without one of them has no form (OFR106 refuses such a file).
 """
 
 from __future__ import annotations
@@ -77,6 +81,7 @@ def offer_yaml(
 ) -> str:
     """The offer file text for an offer on the marketplace, with ``id:`` so plan adopts it."""
     _refuse_unsayable(terms, identity)
+    _refuse_incomplete(terms, identity)
     information = terms.information
     if information is None or information.name is None:
         raise NotExpressible("the offer has no name")
@@ -92,12 +97,13 @@ def offer_yaml(
     lines.append(f"  renewal: {renewal_of(information.pre_existing_agreement)}")
     if identity.replaces_agreement:
         lines += ["  replaces:", f"    agreement: {identity.replaces_agreement}"]
-    lines.append(f"  expiresOn: {_expires(terms)}")
-    lines.append("  buyers:")
-    accounts = terms.targeting.buyer_accounts if terms.targeting else ()
-    lines += [f"    - {_buyer(account, config)}" for account in accounts]
-    lines += _pricing(terms)
-    lines += _legal(terms, legal_documents)
+    if terms.availability is not None:
+        lines.append(f"  expiresOn: {terms.availability.end_date.isoformat()}")
+    lines += _buyers(terms, config)
+    if terms.pricing is not None:
+        lines += _pricing(terms)
+    if terms.legal is not None:
+        lines += _legal(terms, legal_documents)
     if terms.support is not None:
         lines += ["  support:", f"    refundPolicy: {_q(terms.support.refund_policy)}"]
     if identity.draft:
@@ -128,6 +134,40 @@ def _refuse_unsayable(terms: OfferTerms, identity: OfferIdentity) -> None:
         raise NotExpressible("the offer has a markup but is not a channel partner offer")
 
 
+def _refuse_incomplete(terms: OfferTerms, identity: OfferIdentity) -> None:
+    """Only a draft may lack buyers, an expiry, pricing or legal terms (OFR106); a draft's
+    validity or payment schedule without pricing has no form either."""
+    missing = missing_parts(terms)
+    if missing and not identity.draft:
+        raise NotExpressible(
+            f"the released offer has no {', '.join(missing)}; only a draft may leave them out"
+        )
+    if terms.pricing is None and (terms.validity or terms.payment_schedule):
+        raise NotExpressible("the draft has a contract duration or payment schedule, no pricing")
+    agreement = terms.information.pre_existing_agreement if terms.information else None
+    if terms.pricing is None and agreement is not None:
+        raise NotExpressible("the draft renews an agreement and has no pricing")
+
+
+def missing_parts(terms: OfferTerms) -> list[str]:
+    """The fields an offer file would leave out for these terms (in the file's order)."""
+    parts = {
+        "expiresOn": terms.availability,
+        "buyers": terms.targeting.buyer_accounts if terms.targeting else None,
+        "pricing": terms.pricing,
+        "legal": terms.legal,
+    }
+    return [name for name, value in parts.items() if not value]
+
+
+def _buyers(terms: OfferTerms, config: Config) -> list[str]:
+    """The ``buyers`` list; nothing for a draft that targets no account yet."""
+    accounts = terms.targeting.buyer_accounts if terms.targeting else ()
+    if not accounts:
+        return []
+    return ["  buyers:", *(f"    - {_buyer(account, config)}" for account in accounts)]
+
+
 def _q(value: str) -> str:
     """A double-quoted YAML scalar (JSON string syntax is valid YAML); characters YAML refuses
     raw, or reads as line breaks (NEL, LS, PS), are escaped."""
@@ -150,12 +190,6 @@ def product_key(product_id: str | None, config: Config) -> str:
         if product.id == product_id:
             return name
     raise NotExpressible(f"product {product_id} is not in offerops.yaml; add it first")
-
-
-def _expires(terms: OfferTerms) -> str:
-    if terms.availability is None:
-        raise NotExpressible("the offer has no availability end date")
-    return terms.availability.end_date.isoformat()
 
 
 def _buyer(account: str, config: Config) -> str:
@@ -322,8 +356,6 @@ def _fixed(
     term: FixedUpfrontPricingTerm, validity: ValidityTerm, schedule: PaymentScheduleTerm | None
 ) -> list[str]:
     lines = [*_contract_head(term.currency, validity), "    dimensions:"]
-    if term.duration is not None:
-        raise NotExpressible("a fixed upfront price with its own duration has no v1 form")
     if any(grant.max_quantity is None for grant in term.grants):
         raise NotExpressible("a fixed upfront grant without a MaxQuantity has no v1 form")
     if schedule is not None:
@@ -338,7 +370,23 @@ def _fixed(
             f"fixed price {format_money(term.price)} is not a whole-cent price per unit"
         )
     lines += [f"      - key: {_key(grant.key)}", f"        price: {_q(format_money(unit))}"]
-    return [*lines, f"        quantity: {quantity}", "    payment: upfront"]
+    lines += [f"        quantity: {quantity}", *_fixed_price(term)]
+    return [*lines, "    payment: upfront"]
+
+
+def _fixed_price(term: FixedUpfrontPricingTerm) -> list[str]:
+    """The ``fixedPrice`` block: the term's own Duration, in whole months or whole days."""
+    if term.duration is None:
+        return []
+    if term.duration.whole_months is not None:
+        length = f"durationMonths: {term.duration.whole_months}"
+    elif term.duration.whole_days is not None:
+        length = f"durationDays: {term.duration.whole_days}"
+    else:
+        raise NotExpressible(
+            f"fixed price duration {term.duration.iso()} is neither whole months nor whole days"
+        )
+    return ["    fixedPrice:", f"      {length}"]
 
 
 def _installments(term: FixedUpfrontPricingTerm, schedule: PaymentScheduleTerm) -> list[str]:
@@ -350,6 +398,7 @@ def _installments(term: FixedUpfrontPricingTerm, schedule: PaymentScheduleTerm) 
     lines = []
     for grant in term.grants:
         lines += [f"      - key: {_key(grant.key)}", f"        quantity: {grant.max_quantity}"]
+    lines += _fixed_price(term)
     return [*lines, "    payment: installments", *_schedule(schedule, term.currency)]
 
 

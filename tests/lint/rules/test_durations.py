@@ -42,6 +42,16 @@ AMI = AMI.replace("key: users", "key: annual").replace(
     '      - key: admins\n        price: "500.00"\n', ""
 )
 
+
+def fixed_price(lengths: str) -> str:
+    """INSTALLMENT_OFFER with a ``fixedPrice`` (line 17) of ``lengths`` (from line 18) before
+    its payment: the fixed price's own Duration, as AWS's resale replacement samples send it."""
+    block = "    fixedPrice:\n" + lengths
+    return INSTALLMENT_OFFER.replace(
+        "    payment: installments\n", block + "    payment: installments\n"
+    )
+
+
 AMI_HOURLY = (
     USAGE_OFFER.replace("product: analytics-saas", "product: vision-ami")
     .replace("endsOn: 2027-12-31", "durationDays: 30")
@@ -81,6 +91,16 @@ CASES = [
     ),
     Case("OFR401", AMI_HOURLY, [], name="usage-days"),
     Case("OFR401", USAGE_OFFER, [], name="usage"),
+    # ... and a fixed price's own duration: exactly one of durationMonths and durationDays
+    Case(
+        "OFR401",
+        fixed_price("      durationMonths: 6\n      durationDays: 30\n"),
+        [(19, 7, "OFR401")],
+        name="fixed-price-both",
+    ),
+    Case("OFR401", fixed_price("      {}\n"), [(17, 5, "OFR401")], name="fixed-price-neither"),
+    Case("OFR401", fixed_price("      durationMonths: 6\n"), [], name="fixed-price-months"),
+    Case("OFR401", fixed_price("      durationDays: 365\n"), [], name="fixed-price-days"),
     # OFR402 contract-too-long
     Case(
         "OFR402",
@@ -120,6 +140,14 @@ CASES = [
         name="ends-on-60-months-from-starts",
     ),
     Case("OFR402", AMI, [(18, 23, "OFR402")], name="ami-capped-at-60"),
+    # a fixed price's own duration is a contract duration (Agreement API reference)
+    Case(
+        "OFR402",
+        fixed_price("      durationMonths: 72\n"),
+        [(18, 23, "OFR402")],
+        name="fixed-price",
+    ),
+    Case("OFR402", fixed_price("      durationMonths: 60\n"), [], name="fixed-price-60"),
     Case(
         "OFR402",
         AMI,

@@ -373,7 +373,25 @@ CASES = [
         [(14, 19, "OFR317")],
         name="quantities-one-of-fixed-quantities",
     ),
+    Case(
+        "OFR317",
+        CONTRACT_OFFER.replace(
+            "    payment: upfront\n",
+            "    fixedPrice: { durationMonths: 6 }\n    payment: upfront\n",
+        ),
+        [(26, 17, "OFR317")],
+        name="fixed-price-duration-of-prices-per-unit",
+    ),
     Case("OFR317", CONTRACT_OFFER, []),
+    Case(
+        "OFR317",
+        INSTALLMENT_OFFER.replace(
+            "    payment: installments\n",
+            "    fixedPrice: { durationMonths: 6 }\n    payment: installments\n",
+        ),
+        [],
+        name="fixed-price-duration",
+    ),
     Case(
         "OFR317",
         CONTRACT_OFFER.replace("multiple-dimensions\n", TIERS),

@@ -71,7 +71,13 @@ CASES = [
     Case("OFR101", C.replace("key: acme-2027", "key: acme-2027\nname: x"), [(4, 1, "OFR101")]),
     Case("OFR101", C, []),
     # OFR102 missing-field: at the key of the mapping it belongs in
-    Case("OFR102", C.replace("  expiresOn: 2027-03-31\n", ""), [(4, 1, "OFR102")]),
+    Case(
+        "OFR102",
+        C.replace("  name: Acme Corp - Analytics Enterprise 2027\n", ""),
+        [(4, 1, "OFR102")],
+    ),
+    # a released offer without expiresOn is OFR106's (a draft may leave it out)
+    Case("OFR106", C.replace("  expiresOn: 2027-03-31\n", ""), [(4, 1, "OFR106")], name="expiry"),
     Case(
         "OFR102",
         C.replace("    currency: USD\n", ""),
@@ -141,8 +147,8 @@ def test_unknown_field_without_a_close_match_lists_the_allowed(repo: OfferRepo) 
 
 
 def test_missing_field_names_the_field_and_its_parent(repo: OfferRepo) -> None:
-    assert messages(repo, C.replace("  expiresOn: 2027-03-31\n", "")) == [
-        'missing required field "expiresOn" in "spec"; add it'
+    assert messages(repo, C.replace("  product: analytics-saas\n", "")) == [
+        'missing required field "product" in "spec"; add it'
     ]
 
 

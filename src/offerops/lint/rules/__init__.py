@@ -6,6 +6,7 @@ The list is literal on purpose (yamllint's registry): a rule exists when it is l
 from offerops.lint.rules import (
     buyers,
     channel,
+    drafts,
     durations,
     history,
     identity,
@@ -22,6 +23,7 @@ from offerops.lint.rules import (
 __all__ = [
     "buyers",
     "channel",
+    "drafts",
     "durations",
     "history",
     "identity",

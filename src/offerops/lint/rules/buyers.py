@@ -63,7 +63,7 @@ def unknown_buyer_alias(ctx: OfferContext) -> Iterator[Problem]:
           - acme-prod
     """
     registry = ctx.repo.config.buyers
-    for index, ref in enumerate(ctx.spec.buyers):
+    for index, ref in enumerate(ctx.buyers):
         if ctx.repo.resolve_buyer(ref) is not None:
             continue
         close = difflib.get_close_matches(ref, list(registry), n=3, cutoff=0.6)
@@ -95,7 +95,7 @@ def duplicate_buyer(ctx: OfferContext) -> Iterator[Problem]:
           - "123456789012"
           - globex-uk
     """
-    buyers = ctx.spec.buyers
+    buyers = ctx.buyers
     first_index: dict[str, int] = {}
     for index, ref in enumerate(buyers):
         account = ctx.repo.resolve_buyer(ref)
@@ -127,7 +127,7 @@ def too_many_buyers(ctx: OfferContext) -> Iterator[Problem]:
     Passes: 1 to 25 entries.
     """
     limit = ctx.repo.config.policy.maxBuyersPerOffer
-    count = len(ctx.spec.buyers)
+    count = len(ctx.buyers)
     if count > limit:
         yield Problem(
             ("spec", "buyers"),
@@ -168,7 +168,7 @@ def buyer_outside_emea(ctx: OfferContext) -> Iterator[Problem]:
     if not _emea_only(ctx):
         return
     bank = ctx.repo.config.seller.bankCountry
-    for index, ref in enumerate(ctx.spec.buyers):
+    for index, ref in enumerate(ctx.buyers):
         buyer = _registered(ctx, ref)
         if buyer is None or buyer.country is None or buyer.country in EMEA_COUNTRIES:
             continue
@@ -202,7 +202,7 @@ def buyer_not_registered(ctx: OfferContext) -> Iterator[Problem]:
     """
     if not _emea_only(ctx):
         return
-    for index, ref in enumerate(ctx.spec.buyers):
+    for index, ref in enumerate(ctx.buyers):
         if ctx.repo.resolve_buyer(ref) is None:
             continue  # an unknown alias is unknown-buyer-alias
         buyer = _registered(ctx, ref)
@@ -241,7 +241,7 @@ def seller_account_as_buyer(ctx: OfferContext) -> Iterator[Problem]:
           - acme-prod
     """
     seller = ctx.repo.config.seller.accountId
-    for index, ref in enumerate(ctx.spec.buyers):
+    for index, ref in enumerate(ctx.buyers):
         if ctx.repo.resolve_buyer(ref) == seller:
             yield Problem(
                 _buyer_path(index),

@@ -83,7 +83,7 @@ def cppo_single_buyer(ctx: OfferContext) -> Iterator[Problem]:
     """
     if ctx.spec.channel is None:
         return
-    accounts = {ctx.repo.resolve_buyer(ref) or ref for ref in ctx.spec.buyers}
+    accounts = {ctx.repo.resolve_buyer(ref) or ref for ref in ctx.buyers}
     if len(accounts) > 1:
         yield Problem(
             ("spec", "buyers"),

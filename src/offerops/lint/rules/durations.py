@@ -26,8 +26,15 @@ from offerops.model.limits import (
     DEFAULT_MAX_USAGE_DAYS,
     MAX_INSTALLMENTS,
 )
-from offerops.model.pricing import ContractPricing, ContractTerm, UsagePricing, UsageTerm
+from offerops.model.pricing import (
+    ContractPricing,
+    ContractTerm,
+    FixedPriceTerm,
+    UsagePricing,
+    UsageTerm,
+)
 from offerops.source.document import DataPath
+from offerops.terms.from_offer import is_fixed
 
 EXPIRES_ON: DataPath = ("spec", "expiresOn")
 
@@ -38,7 +45,7 @@ def _active(ctx: OfferContext) -> bool:
 
 def _term(ctx: OfferContext) -> tuple[DataPath, ContractTerm | UsageTerm]:
     """The offer's term and its path: ``pricing.contract`` or ``pricing.usage``."""
-    pricing = ctx.spec.pricing
+    pricing = ctx.pricing
     if isinstance(pricing, UsagePricing):
         return (*PRICING, "usage"), pricing.usage
     return (*PRICING, "contract"), pricing.contract
@@ -64,7 +71,9 @@ def term_length_form(ctx: OfferContext) -> Iterator[Problem]:
 
     The agreement's length is a duration (``AgreementDuration``: ``P36M`` in months, ``P30D``
     in days) or an end date (``AgreementEndDate``), never two of them: with two it is unclear
-    which one the buyer agrees to, with none the agreement has no end.
+    which one the buyer agrees to, with none the agreement has no end. A contract's
+    ``fixedPrice`` (the fixed price's own ``Duration``) has exactly one of ``durationMonths``
+    and ``durationDays`` likewise.
 
     Fails:
 
@@ -80,8 +89,21 @@ def term_length_form(ctx: OfferContext) -> Iterator[Problem]:
           durationMonths: 36
     """
     path, term = _term(ctx)
+    yield from _one_length(path, term, _LENGTHS)
+    pricing = ctx.pricing
+    if isinstance(pricing, ContractPricing) and pricing.fixedPrice is not None:
+        yield from _one_length((*PRICING, "fixedPrice"), pricing.fixedPrice, _FIXED_LENGTHS)
+
+
+_FIXED_LENGTHS = ("durationMonths", "durationDays")
+
+
+def _one_length(
+    path: DataPath, term: ContractTerm | UsageTerm | FixedPriceTerm, lengths: tuple[str, ...]
+) -> Iterator[Problem]:
+    """Two or more of ``lengths`` given, or none."""
     name = path[-1]
-    given = [field for field in _LENGTHS if getattr(term, field) is not None]
+    given = [field for field in lengths if getattr(term, field) is not None]
     if len(given) > 1:
         yield Problem(
             (*path, given[-1]),
@@ -91,7 +113,7 @@ def term_length_form(ctx: OfferContext) -> Iterator[Problem]:
     elif not given:
         yield Problem(
             (*path, "durationMonths"),
-            f"{name} needs durationMonths, durationDays or endsOn; add one, like "
+            f"{name} needs {', '.join(lengths[:-1])} or {lengths[-1]}; add one, like "
             "durationMonths: 12",
         )
 
@@ -112,7 +134,9 @@ def contract_too_long(ctx: OfferContext) -> Iterator[Problem]:
     marketplace's. With ``endsOn`` or ``durationDays`` the months are counted from ``starts``
     and a partial month counts as a month. For ``starts: on-acceptance`` they are counted from
     today: the buyer accepts today or later, so this is the longest the contract can be, and a
-    contract that passes can never be too long when accepted.
+    contract that passes can never be too long when accepted. A ``fixedPrice`` duration is held
+    to the same limit: AWS calls a FixedUpfrontPricingTerm's Duration the "contract duration
+    for the terms" (Agreement API reference).
 
     Fails (a SaaS product):
 
@@ -126,14 +150,18 @@ def contract_too_long(ctx: OfferContext) -> Iterator[Problem]:
           starts: on-acceptance
           durationMonths: 60
     """
-    pricing = ctx.spec.pricing
+    pricing = ctx.pricing
     if ctx.product is None or not isinstance(pricing, ContractPricing):
         return
     kind = ctx.product.type
     policy = ctx.repo.config.policy.maxContractMonths
     limit = policy.get(kind, DEFAULT_MAX_CONTRACT_MONTHS.get(kind))
+    if limit is None:
+        return
+    if pricing.fixedPrice is not None and is_fixed(pricing):
+        yield from _fixed_price_too_long(pricing.fixedPrice, kind, limit, ctx.today)
     months = longest_months(pricing.contract, ctx.today)
-    if limit is None or months is None or months <= limit:
+    if months is None or months <= limit:
         return
     term = pricing.contract
     field = _length_field(term)
@@ -149,6 +177,22 @@ def contract_too_long(ctx: OfferContext) -> Iterator[Problem]:
         (*PRICING, "contract", field),
         f"contract lasts {months} months{span}; {ctx.product.type} contracts last at most "
         f"{limit} months (policy.maxContractMonths); shorten it or split it into two offers",
+    )
+
+
+def _fixed_price_too_long(
+    fixed: FixedPriceTerm, kind: str, limit: int, today: date
+) -> Iterator[Problem]:
+    """``fixedPrice`` longer than the contract limit (days counted as the contract's are)."""
+    length = ContractTerm(durationMonths=fixed.durationMonths, durationDays=fixed.durationDays)
+    months = longest_months(length, today)
+    if months is None or months <= limit:
+        return
+    field = "durationMonths" if fixed.durationMonths is not None else "durationDays"
+    yield Problem(
+        (*PRICING, "fixedPrice", field),
+        f"the fixed price lasts {months} months; {kind} contracts last at most {limit} months "
+        "(policy.maxContractMonths); shorten it",
     )
 
 
@@ -174,7 +218,7 @@ def usage_term_too_long(ctx: OfferContext) -> Iterator[Problem]:
         usage:
           durationDays: 1095
     """
-    pricing = ctx.spec.pricing
+    pricing = ctx.pricing
     if ctx.product is None or not isinstance(pricing, UsagePricing):
         return
     kind = ctx.product.type
@@ -264,10 +308,10 @@ def offer_expired(ctx: OfferContext) -> Iterator[Problem]:
           expiresOn: 2026-11-01
           lifecycle: expired
     """
-    if _active(ctx) and ctx.spec.expiresOn < ctx.today:
+    if _active(ctx) and ctx.expires_on < ctx.today:
         yield Problem(
             EXPIRES_ON,
-            f"expiresOn {ctx.spec.expiresOn.isoformat()} is in the past; set a date from "
+            f"expiresOn {ctx.expires_on.isoformat()} is in the past; set a date from "
             f"{ctx.today.isoformat()} on, or set lifecycle: expired to end the offer",
         )
 
@@ -298,13 +342,13 @@ def expires_after_end(ctx: OfferContext) -> Iterator[Problem]:
             endsOn: 2027-12-31
     """
     _, term = _term(ctx)
-    if term.endsOn is None or ctx.spec.expiresOn <= term.endsOn:
+    if term.endsOn is None or ctx.expires_on <= term.endsOn:
         return
     if _dated_start(term) is not None or term.endsOn <= ctx.today:
         return
     yield Problem(
         EXPIRES_ON,
-        f"expiresOn {ctx.spec.expiresOn.isoformat()} is after the {_label(term)} ends "
+        f"expiresOn {ctx.expires_on.isoformat()} is after the {_label(term)} ends "
         f"(endsOn {term.endsOn.isoformat()}); expire the offer on or before that date",
     )
 
@@ -333,7 +377,7 @@ def start_date(ctx: OfferContext) -> Iterator[Problem]:
           contract:
             starts: 2027-04-01
     """
-    pricing = ctx.spec.pricing
+    pricing = ctx.pricing
     if not isinstance(pricing, ContractPricing) or not isinstance(pricing.contract.starts, date):
         return
     starts = pricing.contract.starts
@@ -344,10 +388,10 @@ def start_date(ctx: OfferContext) -> Iterator[Problem]:
             f"starts {starts.isoformat()} is not in the future (today is "
             f"{ctx.today.isoformat()}); use starts: on-acceptance or a later date",
         )
-    elif starts < ctx.spec.expiresOn:
+    elif starts < ctx.expires_on:
         yield Problem(
             path,
-            f"starts {starts.isoformat()} is before expiresOn {ctx.spec.expiresOn.isoformat()}; "
+            f"starts {starts.isoformat()} is before expiresOn {ctx.expires_on.isoformat()}; "
             "the buyer may accept after the contract started: start on or after expiresOn, "
             "or expire the offer earlier",
         )
@@ -356,11 +400,11 @@ def start_date(ctx: OfferContext) -> Iterator[Problem]:
 def _window(ctx: OfferContext) -> tuple[ContractPricing | UsagePricing, Window] | None:
     """The term payments must fall in: the contract, or the usage agreement whose annual
     prices installments pay."""
-    pricing = ctx.spec.pricing
+    pricing = ctx.pricing
     if isinstance(pricing, ContractPricing):
-        window = contract_window(pricing.contract, ctx.today, ctx.spec.expiresOn)
+        window = contract_window(pricing.contract, ctx.today, ctx.expires_on)
     else:
-        window = usage_window(pricing.usage, ctx.today, ctx.spec.expiresOn)
+        window = usage_window(pricing.usage, ctx.today, ctx.expires_on)
     return (pricing, window) if window is not None else None
 
 
@@ -489,14 +533,14 @@ def installment_before_acceptance(ctx: OfferContext) -> Iterator[Problem]:
             schedule:
               - { date: 2027-01-15, amount: "90000.00" }
     """
-    pricing = ctx.spec.pricing
+    pricing = ctx.pricing
     if not _active(ctx):
         return
     block = pricing.installments
     charges = scheduled_charges(ctx)
     if block is None or charges is None or _dated(pricing):
         return
-    expires = ctx.spec.expiresOn
+    expires = ctx.expires_on
     for index, charge in enumerate(charges):
         if ctx.today <= charge.date < expires:
             yield Problem(

@@ -328,7 +328,7 @@ def _hashes_now(repo: RepoContext, offer: OfferFile) -> tuple[str | None, ...]:
 
 def _documents(offer: OfferFile) -> list[str]:
     legal = offer.spec.legal
-    return list(legal.documents or []) if legal.terms == "custom" else []
+    return list(legal.documents or []) if legal is not None and legal.terms == "custom" else []
 
 
 def _digest(data: bytes | None) -> str | None:

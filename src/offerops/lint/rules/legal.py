@@ -124,7 +124,7 @@ def _documents(ctx: OfferContext) -> tuple[_Document, ...]:
     cached = ctx.extra.get(_EXTRA_KEY)
     if isinstance(cached, _Documents):
         return cached.items
-    legal = ctx.spec.legal
+    legal = ctx.legal
     items: tuple[_Document, ...] = ()
     if legal.terms == "custom" and legal.documents:
         root = ctx.repo.root.resolve()
@@ -202,7 +202,7 @@ def documents_without_custom_terms(ctx: OfferContext) -> Iterator[Problem]:
           documents:
             - legal/acme-msa.pdf
     """
-    legal = ctx.spec.legal
+    legal = ctx.legal
     if legal.documents is not None and legal.terms != "custom":
         yield Problem(
             _DOCUMENTS,
@@ -241,7 +241,7 @@ def document_count(ctx: OfferContext) -> Iterator[Problem]:
             - legal/acme-msa.pdf
             - legal/acme-order-form.txt
     """
-    legal = ctx.spec.legal
+    legal = ctx.legal
     if legal.terms != "custom":
         return
     count = len(legal.documents or [])
@@ -510,7 +510,7 @@ def eula_url(ctx: OfferContext) -> Iterator[Problem]:
           terms: custom
           url: https://s3.amazonaws.com/sample-bucket/custom-eula.pdf
     """
-    url = ctx.spec.legal.url
+    url = ctx.legal.url
     problem = _url_problem(url) if url is not None else None
     if url is not None and problem is not None:
         yield Problem(_URL, f'url "{_shorten(url)}" {problem}')
@@ -537,7 +537,7 @@ def eula_url_not_https(ctx: OfferContext) -> Iterator[Problem]:
           terms: custom
           url: https://example.com/eula.pdf
     """
-    url = ctx.spec.legal.url
+    url = ctx.legal.url
     if url is not None and _url_problem(url) is None and urlsplit(url).scheme.lower() == "http":
         yield Problem(_URL, f'url "{_shorten(url)}" is http; publish the contract over https')
 

@@ -132,6 +132,8 @@ def replacement_misses_buyer(repo: RepoContext, offers: list[LoadedOffer]) -> It
         source = by_key.get(target or "")
         if offer is None or source is None or source.key == offer.key:
             continue
+        if source.spec.buyers is None or offer.spec.buyers is None:
+            continue  # a draft that leaves its buyers out targets the agreement's buyer
         theirs = {_account(repo, ref) for ref in source.spec.buyers}
         if not theirs & {_account(repo, ref) for ref in offer.spec.buyers}:
             yield Problem(
@@ -200,9 +202,9 @@ def replacement_several_buyers(ctx: OfferContext) -> Iterator[Problem]:
             offer: acme-analytics-2027
           buyers: [acme-prod]
     """
-    if ctx.spec.replaces is not None and len(ctx.spec.buyers) > 1:
+    if ctx.spec.replaces is not None and len(ctx.buyers) > 1:
         yield Problem(
             ("spec", "buyers"),
             f"a replacement offer is accepted only by the buyer of the agreement it replaces; "
-            f"{len(ctx.spec.buyers)} buyers are listed: keep that one buyer",
+            f"{len(ctx.buyers)} buyers are listed: keep that one buyer",
         )

@@ -40,7 +40,7 @@ def _dimension(index: int, *rest: str) -> DataPath:
 
 
 def _dimensions(ctx: OfferContext) -> Sequence[UsageDimension | ContractDimension]:
-    dimensions: Sequence[UsageDimension | ContractDimension] = ctx.spec.pricing.dimensions
+    dimensions: Sequence[UsageDimension | ContractDimension] = ctx.pricing.dimensions
     return dimensions
 
 
@@ -63,7 +63,7 @@ class DimensionList:
 
 def dimension_lists(ctx: OfferContext) -> list[DimensionList]:
     """Every list of dimensions the offer prices, with what kind of dimension each takes."""
-    pricing = ctx.spec.pricing
+    pricing = ctx.pricing
     usage = isinstance(pricing, UsagePricing)
     lists = [DimensionList((*PRICING, "dimensions"), pricing.dimensions, usage, usage)]
     if isinstance(pricing, ContractPricing) and pricing.usageDimensions:
@@ -76,13 +76,13 @@ def dimension_lists(ctx: OfferContext) -> list[DimensionList]:
 
 
 def _contract(ctx: OfferContext) -> ContractPricing | None:
-    pricing = ctx.spec.pricing
+    pricing = ctx.pricing
     return pricing if isinstance(pricing, ContractPricing) else None
 
 
 def _installments(ctx: OfferContext) -> Installments | None:
     """The installments block, when it has exactly one of ``schedule`` and ``plan``."""
-    block = ctx.spec.pricing.installments
+    block = ctx.pricing.installments
     if block is None or (block.schedule is None) == (block.plan is None):
         return None
     return block
@@ -205,7 +205,7 @@ def dimension_wrong_model(ctx: OfferContext) -> Iterator[Problem]:
                 yield Problem(
                     listed.at(index, "key"),
                     f'dimension "{dimension.key}" is {kind} dimension; {name} of '
-                    f"{ctx.spec.pricing.model} pricing takes the {wanted} dimensions of "
+                    f"{ctx.pricing.model} pricing takes the {wanted} dimensions of "
                     f'"{ctx.spec.product}": {allowed or "none"}',
                 )
 
@@ -300,7 +300,7 @@ def price_decimals(ctx: OfferContext) -> Iterator[Problem]:
             - key: users
               price: "1000"
     """
-    pricing = ctx.spec.pricing
+    pricing = ctx.pricing
     currency = pricing.currency
     amounts = amount_decimals(currency)
     for listed in dimension_lists(ctx):
@@ -407,7 +407,7 @@ def currency_not_enabled(ctx: OfferContext) -> Iterator[Problem]:
         pricing:
           currency: EUR
     """
-    currency = ctx.spec.pricing.currency
+    currency = ctx.pricing.currency
     enabled = {"USD", *ctx.repo.config.seller.currencies}
     if currency not in enabled:
         yield Problem(
@@ -447,7 +447,7 @@ def payment_installments_mismatch(ctx: OfferContext) -> Iterator[Problem]:
             total: "90000.00"
             plan: { frequency: quarterly, firstInvoice: 2027-01-15, count: 4 }
     """
-    pricing = ctx.spec.pricing
+    pricing = ctx.pricing
     if pricing.payment == "installments" and pricing.installments is None:
         yield Problem(
             INSTALLMENTS,
@@ -935,7 +935,7 @@ def _without_annual(pricing: UsagePricing | ContractPricing) -> bool:
 
 
 def _annual(ctx: OfferContext) -> tuple[UsagePricing, AnnualPricing] | None:
-    pricing = ctx.spec.pricing
+    pricing = ctx.pricing
     if isinstance(pricing, UsagePricing) and pricing.annual is not None:
         return pricing, pricing.annual
     return None

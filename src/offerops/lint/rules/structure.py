@@ -37,13 +37,13 @@ declare(
     A required field is missing.
 
     The finding points at the mapping the field belongs in. Required are ``apiVersion``,
-    ``kind``, ``key`` and ``spec`` with ``name``, ``product``, ``expiresOn``, ``buyers``,
-    ``pricing`` and ``legal``; pricing needs ``model``, ``currency``, its terms and dimensions.
+    ``kind``, ``key`` and ``spec`` with ``name`` and ``product``; pricing needs ``model``,
+    ``currency``, its terms and dimensions. ``expiresOn``, ``buyers``, ``pricing`` and
+    ``legal`` are required too, except in a ``lifecycle: draft`` offer (OFR106).
 
     Fails:
 
         spec:
-          name: Acme Corp - Analytics 2027
           product: analytics-saas
 
     Passes:
@@ -51,7 +51,6 @@ declare(
         spec:
           name: Acme Corp - Analytics 2027
           product: analytics-saas
-          expiresOn: 2027-03-31
     """,
 )
 

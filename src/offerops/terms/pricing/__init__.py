@@ -238,6 +238,8 @@ def field_path(label: str) -> YamlPath:
         return (*YAML_PATH, "dimensions")
     if label in {"purchasing", "quantities"}:
         return (*YAML_PATH, "contract", label)
+    if label == "fixed price duration":
+        return (*YAML_PATH, "fixedPrice")
     if label == "currency":
         return (*YAML_PATH, "currency")
     return YAML_PATH

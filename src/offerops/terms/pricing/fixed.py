@@ -8,7 +8,12 @@ total price: per-dimension prices of several dimensions are not kept (see
 ``from_offer.unrepresentable``).
 
 YAML: ``spec.pricing`` with ``model: contract`` and ``payment: installments``, or ``payment:
-upfront`` with a ``quantity`` on every dimension (Price = sum of price x quantity).
+upfront`` with a ``quantity`` on every dimension (Price = sum of price x quantity); the
+``Duration`` is ``spec.pricing.fixedPrice`` (``durationMonths``/``durationDays``), or for hourly
+plus annual pricing ``annual.durationDays``. The Duration is "Contract duration for the terms"
+(Agreement API reference, FixedUpfrontPricingTerm) and optional; AWS's resale replacement
+samples send P6M and P12M beside a ValidityTerm of another length, so it is not compared with
+the agreement's.
 """
 
 from __future__ import annotations

@@ -419,4 +419,6 @@ def test_plan_shows_product_warnings_in_json(tmp_path: Path) -> None:
         ("acme-analytics-2027", "seats")
     ]
     assert "`offerops products import`" in plan["warnings"][0]["message"]
-    assert plan["apiCalls"] == {"batch_describe_entities": 1, "list_entities": 2}
+    # one BatchDescribeEntities for the products' warnings, one for the custom dimension
+    # (``sso``) the example's hooli-sso-2027 adds; two ListEntities (offers, untargeted drafts)
+    assert plan["apiCalls"] == {"batch_describe_entities": 2, "list_entities": 2}

@@ -37,6 +37,7 @@ def where(emulator_name: str, linter_name: str) -> str:
     [
         ("CURRENCIES", "CURRENCIES"),
         ("MAX_BUYERS", "API_MAX_BUYERS_PER_OFFER"),
+        ("MAX_COUNTRIES", "MAX_TARGET_COUNTRIES"),
         ("MAX_INSTALLMENTS", "MAX_INSTALLMENTS"),
         ("NAME_MAX", "OFFER_NAME_MAX"),
         ("DESCRIPTION_MAX", "OFFER_DESCRIPTION_MAX"),

@@ -20,8 +20,23 @@ ADMINS = "      - { key: admins, name: Admin seats, unit: Units }\n"
 SSO = "      - { key: sso, name: SSO seats, unit: Seats, custom: true }\n"
 
 
+EXAMPLE_SSO = "      - { key: sso, name: SSO seats, unit: Units, custom: true }\n"
+"""The example repository's own custom dimension, priced by offers/hooli-sso-2027.yaml."""
+
+
+def without_the_examples_custom_dimension(root: Path) -> None:
+    """The example repository as it was before it priced a custom dimension: these tests add
+    their own, and count what it costs."""
+    (root / "offers" / "hooli-sso-2027.yaml").unlink()
+    config = root / "offerops.yaml"
+    text = config.read_text()
+    assert EXAMPLE_SSO in text
+    config.write_text(text.replace(EXAMPLE_SSO, "", 1))
+
+
 def declare_and_price(root: Path, key: str = "acme-sso-2027") -> None:
     """offerops.yaml declares ``sso`` custom; a new offer prices it."""
+    without_the_examples_custom_dimension(root)
     config = root / "offerops.yaml"
     text = config.read_text()
     assert ADMINS in text
@@ -110,6 +125,7 @@ def test_a_second_new_offer_pricing_it_is_warned_and_adds_nothing(
 def test_no_custom_dimension_priced_means_no_extra_call(
     embedded_repo: Path, session_for: OpenSession
 ) -> None:
+    without_the_examples_custom_dimension(embedded_repo)
     config = embedded_repo / "offerops.yaml"
     config.write_text(config.read_text().replace(ADMINS, ADMINS + SSO, 1))
     session = session_for(embedded_repo)
@@ -121,7 +137,25 @@ def test_no_custom_dimension_priced_means_no_extra_call(
 def test_import_keeps_a_custom_dimension_the_product_lacks(embedded_repo: Path) -> None:
     from offerops.products.update import import_from_backend
 
+    without_the_examples_custom_dimension(embedded_repo)
     config = embedded_repo / "offerops.yaml"
     config.write_text(config.read_text().replace(ADMINS, ADMINS + SSO, 1))
     result = import_from_backend(embedded_repo, check=True)
     assert not any("sso" in change for change in result.changes)
+
+
+def test_the_example_offer_adds_its_custom_dimension(
+    embedded_repo: Path, session_for: OpenSession
+) -> None:
+    """The example repository prices ``sso`` (custom in offerops.yaml) in hooli-sso-2027: its
+    create adds the dimension, and after apply the plan is empty."""
+    session = session_for(embedded_repo)
+    assert "sso" not in product_keys(session)
+    plan = session.plan()
+    new = entry(plan, "hooli-sso-2027")
+    assert new.add_dimensions is not None and new.add_dimensions.keys == ["sso"]
+    results = session.apply(plan, FAST)
+    assert [r.errors for r in results if r.status != "SUCCEEDED"] == []
+    again = session_for(embedded_repo)
+    assert "sso" in product_keys(again)
+    assert not again.plan().has_changes

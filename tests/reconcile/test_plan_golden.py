@@ -188,6 +188,7 @@ def test_the_golden_plan_has_every_action(golden_plan: Plan) -> None:
         ("acme-analytics-2027", "no-op"),
         ("acme-analytics-2028", "create"),
         ("acme-analytics-2027-upgrade", "waiting"),
+        ("hooli-sso-2027", "no-op"),
         ("acme-draft-2027", "update"),
         ("acme-installments-2027", "replace-needed"),
         ("globex-tiers-2027", "update"),

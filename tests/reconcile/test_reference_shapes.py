@@ -35,12 +35,9 @@ have a *twin* here, an offer file in offerops' format, or a stated refusal:
 - a resale replacement sample whose fixed price carries its own Duration (P6M, P12M) has a
   twin with ``fixedPrice: { durationMonths: N }``.
 
-A sample that cannot be written as an offer file is in ``REFUSED`` with the reason, what
-``import`` says about the sample's offer, and the lint finding that refuses the closest file.
-``basis`` says why honestly: ``emulator`` (the marketplace emulator does not let it become an
-offer a buyer can accept) or ``format`` (a gap of the offer format, to be closed: AWS and the
-emulator accept it). :func:`test_every_vendored_sample_has_a_twin_or_a_refusal` fails for a
-newly vendored sample that has neither.
+Every vendored sample has a twin (UpdateOfferTargeting's is a draft that targets countries
+only, which fetch.py's second listing finds); :func:`test_every_vendored_sample_has_a_twin`
+fails for a newly vendored sample that has none.
 
 Where the sample leaves something to its setting, the twin picks what makes one coherent offer,
 and says so: the channel partner samples that release with the authorization's pricing and a
@@ -64,7 +61,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pytest
 
@@ -92,7 +89,6 @@ from offerops.emulator.clock import ManualClock
 from offerops.emulator.engine import Marketplace
 from offerops.emulator.seeding import isv_terms, load_config
 from offerops.emulator.store import catalog
-from offerops.errors import OfferopsError
 from offerops.model.config import Product
 from offerops.reconcile.diff import OfferPlan
 from offerops.reconcile.importer import import_offers, offers_to_import
@@ -524,6 +520,10 @@ TWINS: Mapping[str, Twin] = {
         ),
         before=_draft(ANNUAL, product="ref-ami", name=AMI_NAME, description=HOURLY_ANNUAL),
     ),
+    "java/offers/UpdateOfferTargeting": Twin(
+        _draft().replace("  buyers: " + FIRST, "  countries: [US, ES, FR, AU]"),
+        before=_draft().replace("  buyers: " + FIRST + "\n", ""),
+    ),
     "java/offers/UpdateRefundPolicy": Twin(
         _draft(rest=CUSTOM + '  support:\n    refundPolicy: "Updated refund policy description"\n'),
         before=_draft(),
@@ -672,37 +672,6 @@ TWINS: Mapping[str, Twin] = {
         _BARE.format(name="Test Offer name", product="ref-resold").replace(
             "  lifecycle: draft\n", CHANNEL + DRAFT
         )
-    ),
-}
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """A sample no offer file says, and why."""
-
-    basis: Literal["emulator", "format"]
-    """``emulator``: the emulator does not let the result become an offer a buyer can accept;
-    ``format``: a gap of the offer format (AWS and the emulator accept it), to be closed."""
-    reason: str
-    imported: str
-    """What ``import`` says about the offer the sample leaves (part of its message): offerops
-    lists only offers that target buyer accounts, so one that targets none is not found."""
-    closest: str
-    """The closest offer file: what a seller would write to say it."""
-    rule: str
-    """The lint finding that refuses ``closest``."""
-
-
-REFUSED: Mapping[str, Refusal] = {
-    "java/offers/UpdateOfferTargeting": Refusal(
-        "emulator",
-        "the sample targets countries (US, ES, FR, AU) instead of buyer accounts; the "
-        "emulator releases a private offer only with BuyerAccounts (docs/emulator.md, "
-        "'CountryCodes-only targeting on a draft'), and the format targets buyer accounts "
-        "(`buyers`), so a draft with countries only cannot be said",
-        "no such offer on the marketplace",
-        _draft().replace("  buyers: " + FIRST, "  countries: [US, ES, FR, AU]"),
-        "OFR101",
     ),
 }
 
@@ -871,6 +840,8 @@ def comparable(details: Mapping[str, Any], parts: set[str] | None = None) -> dic
 def _plain(value: Any, key: str = "") -> Any:
     if isinstance(value, dict):
         return {k: _plain(v, k) for k, v in value.items() if k != "Id"}
+    if isinstance(value, list) and key == "CountryCodes":
+        return sorted(value)  # offerops sends them sorted; their order is not a term
     if isinstance(value, list) and key in {"RateCard", "Grants"}:
         return sorted((_plain(item, key) for item in value), key=lambda i: i["DimensionKey"])
     if isinstance(value, list):
@@ -980,36 +951,15 @@ def test_import_of_the_samples_offer_lints_clean_and_plans_nothing(
     assert {(e.action, e.changes) for e in plan.entries} == {("no-op", ())}, texts
 
 
-@pytest.mark.parametrize("name", sorted(REFUSED))
-def test_a_sample_no_offer_file_says_is_refused(name: str, tmp_path: Path) -> None:
-    """``import`` of the sample's offer says why, and lint refuses the closest offer file."""
-    refusal = REFUSED[name]
-    root = _repo(tmp_path / "repo", name, None)
-    offer_id, _, _ = _replayed(name, root, None)
-    session = session_of(root)
-    try:
-        chosen = offers_to_import(session.desired(), session.actual(), [offer_id])
-        (result,) = import_offers(chosen, session.config, root, set(), TODAY)
-        said = result.error
-    except OfferopsError as error:
-        said = error.message
-    finally:
-        session.close()
-    assert said is not None and refusal.imported in said, said
-    (root / "offers" / "sample.yaml").write_text(refusal.closest)
-    assert refusal.rule in {error.split()[1] for error in errors_of(lint_repo(root))}
-
-
-def test_every_vendored_sample_has_a_twin_or_a_refusal() -> None:
-    """Each vendored sample makes or changes an offer, so each has an offer file or a refusal
-    with its reason: a newly vendored sample cannot be skipped."""
+def test_every_vendored_sample_has_a_twin() -> None:
+    """Each vendored sample makes or changes an offer, so each has an offer file: a newly
+    vendored sample cannot be skipped."""
     vendored = {str(p.relative_to(REFERENCE).with_suffix("")) for p in REFERENCE.rglob("*.json")}
     for name in vendored:
         request = json.loads((REFERENCE / f"{name}.json").read_text(encoding="utf-8"))
         kinds = {change["Entity"]["Type"] for change in request["ChangeSet"]}
         assert OFFER_TYPE in kinds, name
-    assert not set(TWINS) & set(REFUSED)
-    assert set(TWINS) | set(REFUSED) == vendored
+    assert set(TWINS) == vendored
     assert vendored == set(SAMPLES)
 
 

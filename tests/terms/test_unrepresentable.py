@@ -235,7 +235,10 @@ def importable_terms(draw: st.DrawFn) -> OfferTerms:
         validity = replace(validity, start_date=None)
     return OfferTerms(
         information=draw(strategies.information.filter(lambda info: info.name is not None)),
-        targeting=Targeting(tuple(draw(st.lists(strategies.accounts, min_size=1, max_size=3)))),
+        targeting=Targeting(
+            tuple(draw(st.lists(strategies.accounts, min_size=1, max_size=3))),
+            tuple(draw(st.lists(strategies.countries, max_size=3))),
+        ),
         pricing=Pricing(model_of(list(terms)), terms),
         validity=validity,
         payment_schedule=schedule,

@@ -23,6 +23,10 @@ DEFAULT_MAX_BUYERS_PER_OFFER: Final = 25
 API_MAX_BUYERS_PER_OFFER: Final = 26
 """Hard limit of the Catalog API's ``PositiveTargeting.BuyerAccounts``."""
 
+MAX_TARGET_COUNTRIES: Final = 244
+"""``PositiveTargeting.CountryCodes`` of UpdateTargeting (``countries``): at most every
+ISO 3166-1 alpha-2 country the marketplace knows (the emulator's ``MAX_COUNTRIES``)."""
+
 MAX_INSTALLMENTS: Final = 60
 """Payments in a flexible payment schedule (``PaymentScheduleTerm.Schedule``)."""
 

@@ -9,12 +9,14 @@ from pydantic import ConfigDict, Field, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from offerops.model.common import Date, Percentage, StrictModel
+from offerops.model.config import CountryCode
 from offerops.model.limits import (
     ACCOUNT_ID_PATTERN,
     ALIAS_PATTERN,
     API_MAX_BUYERS_PER_OFFER,
     KEY_PATTERN,
     MAX_DOCUMENTS,
+    MAX_TARGET_COUNTRIES,
     OFFER_DESCRIPTION_MAX,
     OFFER_ID_PATTERN,
     OFFER_NAME_MAX,
@@ -198,6 +200,13 @@ class OfferSpec(StrictModel):
         json_schema_extra={"maxItems": API_MAX_BUYERS_PER_OFFER},
         description="Buyer accounts the offer targets: quoted 12-digit ids or aliases. Required "
         "unless lifecycle is draft.",
+    )
+    countries: list[CountryCode] | None = Field(
+        default=None,
+        min_length=1,
+        json_schema_extra={"maxItems": MAX_TARGET_COUNTRIES},
+        description="Optional: the countries (ISO 3166-1 alpha-2 codes) the offer targets, next "
+        "to its buyers (UpdateTargeting PositiveTargeting.CountryCodes).",
     )
     pricing: Pricing | None = Field(
         default=None, description="The offer's pricing. Required unless lifecycle is draft."

@@ -227,11 +227,12 @@ class KeyIndex:
 
 OFFER_LISTINGS: tuple[OfferFiltersTypeDef, ...] = (
     {"Targeting": {"ValueList": ["BuyerAccounts"]}},
-    {"Targeting": {"ValueList": ["None"]}, "State": {"ValueList": ["Draft"]}},
+    {"Targeting": {"ValueList": ["None", "CountryCodes"]}, "State": {"ValueList": ["Draft"]}},
 )
-"""The seller's private offers: those targeting buyer accounts, then the drafts that target
-nobody yet (a ``lifecycle: draft`` file may leave its buyers out, as AWS's CreateDraftPrivateOffer
-sample does). Released offers that target nobody are public offers and stay out."""
+"""The seller's private offers: those targeting buyer accounts, then the drafts that target no
+buyer yet: nobody, or only countries (a ``lifecycle: draft`` file may leave its buyers out, as
+AWS's CreateDraftPrivateOffer and UpdateOfferTargeting samples do). Released offers that target
+no buyer are public offers and stay out."""
 
 
 def list_offer_summaries(

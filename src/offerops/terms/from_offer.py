@@ -106,7 +106,7 @@ def offer_terms(offer: OfferFile, config: Config, documents_url: DocumentsUrl) -
     pricing = spec.pricing
     return OfferTerms(
         information=_information(spec),
-        targeting=_given(spec.buyers, lambda refs: Targeting(tuple(_accounts(refs, config)))),
+        targeting=_targeting(spec, config),
         pricing=None if pricing is None else _pricing(pricing),
         validity=None if pricing is None else _validity(pricing),
         payment_schedule=None if pricing is None else _payment_schedule(pricing),
@@ -124,6 +124,14 @@ def offer_terms(offer: OfferFile, config: Config, documents_url: DocumentsUrl) -
 def _given(value: T | None, make: Callable[[T], R | None]) -> R | None:
     """``make(value)``, or None for a part the offer leaves out."""
     return None if value is None else make(value)
+
+
+def _targeting(spec: OfferSpec, config: Config) -> Targeting | None:
+    """Buyers and countries are one term (UpdateTargeting replaces the rule as a whole): None
+    when a draft says neither, else both as the file says them."""
+    if spec.buyers is None and spec.countries is None:
+        return None
+    return Targeting(tuple(_accounts(spec.buyers or [], config)), tuple(spec.countries or ()))
 
 
 def _accounts(refs: list[str], config: Config) -> list[str]:

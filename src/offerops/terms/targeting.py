@@ -3,10 +3,14 @@
 Shape (Catalog API reference, "Work with private offers" -> UpdateTargeting):
 ``{"PositiveTargeting": {"BuyerAccounts": ["123456789012", ...], "CountryCodes": [...]},
 "NegativeTargeting": {"CountryCodes": [...]}}``. DescribeEntity returns it as the offer's
-``TargetingRule`` in ``Rules``. The offer format sets only BuyerAccounts; countries are read so
-that an adopted offer that has them is never compared or imported without them.
+``TargetingRule`` in ``Rules``. The offer format sets BuyerAccounts (``spec.buyers``) and
+PositiveTargeting's CountryCodes (``spec.countries``; AWS's UpdateOfferTargeting sample targets
+``["US", "ES", "FR", "AU"]`` on a draft); NegativeTargeting is read so that an adopted offer that
+has it is never compared or imported without it. The rule is one term, replaced as a whole: a
+file that says buyers or countries says the whole targeting (a draft's ``buyers`` without
+``countries`` removes the countries the marketplace has).
 
-YAML: ``spec.buyers`` (aliases resolved through offerops.yaml).
+YAML: ``spec.buyers`` (aliases resolved through offerops.yaml), ``spec.countries``.
 """
 
 from __future__ import annotations
@@ -53,8 +57,11 @@ class Targeting:
 
 
 def to_details(value: Targeting) -> DetailsDocument:
-    """The UpdateTargeting document (BuyerAccounts always, countries only when set)."""
-    positive: dict[str, JsonValue] = {"BuyerAccounts": list(value.buyer_accounts)}
+    """The UpdateTargeting document: BuyerAccounts and CountryCodes, each only when set (the
+    UpdateOfferTargeting sample sends CountryCodes alone)."""
+    positive: dict[str, JsonValue] = {}
+    if value.buyer_accounts:
+        positive["BuyerAccounts"] = list(value.buyer_accounts)
     if value.country_codes:
         positive["CountryCodes"] = list(value.country_codes)
     document: DetailsDocument = {"PositiveTargeting": positive}
@@ -102,6 +109,10 @@ def fields(value: Targeting) -> Fields:
     return result
 
 
+COUNTRIES_PATH: Final[YamlPath] = ("spec", "countries")
+
+
 def field_path(label: str) -> YamlPath:
-    """Every targeting label comes from ``spec.buyers`` (countries have no YAML form)."""
-    return YAML_PATH
+    """``countries`` comes from ``spec.countries``; the other labels from ``spec.buyers``
+    (excluded countries have no YAML form)."""
+    return COUNTRIES_PATH if label == "countries" else YAML_PATH

@@ -4,18 +4,18 @@ The inverse of ``from_offer.offer_terms``: the file written here maps back to th
 the next plan adopts the offer with nothing to change. Same layout as hand-written offers (and
 as the dictionary-based importer it replaced). Whatever the v1 format cannot say raises
 :class:`NotExpressible` rather than being left out: renewal terms, terms of unknown types,
-countries in the targeting, a renewal of another pricing model, several rate cards or one
-without both constraints (``quantities: one`` says QuantityConfiguration Disallowed), a rate
-card duration that does not follow from the contract, a price next to a payment schedule or a
-schedule in another currency, a standard EULA of another version. (Found by the round-trip
-property in tests/terms/test_unrepresentable.py.) A custom EULA whose documents are not in
-legal/ is written as its ``url``; durations in whole days as ``durationDays``; a support term as
-``support``; hourly plus annual pricing as ``annual`` and a contract's usage rates as
-``usageDimensions``; a released offer past its expiry as ``lifecycle: expired``; a fixed price's
-own ``Duration`` as ``fixedPrice``. A draft without buyers, an expiry, pricing or legal terms
-(AWS's CreateDraftPrivateOffer sample: a product and a name) is written without them, as
-``lifecycle: draft`` (the file a seller writes for the console's "Save and exit"); a released
-offer without one of them has no form (OFR106 refuses such a file).
+excluded countries in the targeting (NegativeTargeting), a renewal of another pricing model,
+several rate cards or one without both constraints (``quantities: one`` says
+QuantityConfiguration Disallowed), a rate card duration that does not follow from the contract,
+a price next to a payment schedule or a schedule in another currency, a standard EULA of another
+version. (Found by the round-trip property in tests/terms/test_unrepresentable.py.) A custom
+EULA whose documents are not in legal/ is written as its ``url``; durations in whole days as
+``durationDays``; a support term as ``support``; hourly plus annual pricing as ``annual`` and a
+contract's usage rates as ``usageDimensions``; a released offer past its expiry as ``lifecycle:
+expired``; a fixed price's own ``Duration`` as ``fixedPrice``. A draft without buyers, an
+expiry, pricing or legal terms (AWS's CreateDraftPrivateOffer sample: a product and a name) is
+written without them, as ``lifecycle: draft`` (the file a seller writes for the console's "Save
+and exit"); a released offer without one of them has no form (OFR106 refuses such a file).
 """
 
 from __future__ import annotations
@@ -100,6 +100,7 @@ def offer_yaml(
     if terms.availability is not None:
         lines.append(f"  expiresOn: {terms.availability.end_date.isoformat()}")
     lines += _buyers(terms, config)
+    lines += _countries(terms)
     if terms.pricing is not None:
         lines += _pricing(terms)
     if terms.legal is not None:
@@ -121,8 +122,10 @@ def _refuse_unsayable(terms: OfferTerms, identity: OfferIdentity) -> None:
         kinds = ", ".join(sorted({term.type for term in terms.unmodelled}))
         raise NotExpressible(f"the offer has terms v1 cannot say: {kinds}")
     targeting = terms.targeting
-    if targeting is not None and (targeting.country_codes or targeting.excluded_country_codes):
-        raise NotExpressible("the offer targets countries; v1 targets buyer accounts only")
+    if targeting is not None and targeting.excluded_country_codes:
+        raise NotExpressible(
+            "the offer excludes countries (NegativeTargeting); v1 has no field for it"
+        )
     agreement = terms.information.pre_existing_agreement if terms.information else None
     model = terms.pricing.model if terms.pricing else None
     if agreement is not None and agreement.pricing_model != model:
@@ -166,6 +169,12 @@ def _buyers(terms: OfferTerms, config: Config) -> list[str]:
     if not accounts:
         return []
     return ["  buyers:", *(f"    - {_buyer(account, config)}" for account in accounts)]
+
+
+def _countries(terms: OfferTerms) -> list[str]:
+    """The ``countries`` list (PositiveTargeting.CountryCodes); nothing when there are none."""
+    codes = terms.targeting.country_codes if terms.targeting else ()
+    return [f"  countries: [{', '.join(codes)}]"] if codes else []
 
 
 def _q(value: str) -> str:

@@ -1,5 +1,6 @@
 """OFR106: a ``lifecycle: draft`` offer may leave out buyers, expiresOn, pricing and legal (the
-console's "Save and exit"; AWS's CreateDraftPrivateOffer sample); a released one may not."""
+console's "Save and exit"; AWS's CreateDraftPrivateOffer sample); a released one may not, and
+countries do not stand in for buyers."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ PARTS = {
     "pricing": C[C.index("  pricing:\n") : C.index("  legal:\n")],
     "legal": "  legal:\n    terms: standard-eula\n",
 }
+COUNTRIES = "  countries: [US, ES, FR, AU]\n"
 for _part in PARTS.values():
     assert _part in C
 
@@ -55,6 +57,14 @@ CASES = [
     Case("OFR106", _without("buyers", "expiresOn") + "  lifecycle: draft\n", [], name="priced"),
     Case("OFR106", _without("pricing", "legal") + "  lifecycle: draft\n", [], name="buyers"),
     Case("OFR106", C, [], name="complete"),
+    # countries do not stand in for buyers on a released offer (ReleaseOffer needs BuyerAccounts)
+    Case(
+        "OFR106",
+        _without("buyers").replace(PARTS["legal"], PARTS["legal"] + COUNTRIES),
+        [(4, 1, "OFR106")],
+        name="countries",
+    ),
+    Case("OFR106", C + COUNTRIES, [], name="buyers-and-countries"),
 ]
 
 

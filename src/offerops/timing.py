@@ -14,6 +14,8 @@ import threading
 import time
 from typing import Protocol
 
+from offerops.emulator.clock import ManualClock
+
 
 class RunClock(Protocol):
     """The one source of time and waiting in a reconciler run."""
@@ -52,32 +54,24 @@ class RealClock:
         return event.wait(max(0.0, seconds))
 
 
-class VirtualClock:
+class VirtualClock(ManualClock):
     """A clock that moves only when the run waits: waiting is advancing.
 
-    Meant for one thread (the apply runs its calls inline when the clock is virtual): if two
-    threads waited on it, each would move time for the other. Its ``now`` is also epoch seconds,
-    so the embedded emulator can take it as its clock (change sets then finish in virtual time)
-    and as the clock of its quota buckets.
+    The emulator's :class:`~offerops.emulator.clock.ManualClock` (epoch seconds, moved by
+    ``advance``), plus what a run needs to wait on it. Meant for one thread (the apply runs its
+    calls inline when the clock is virtual): if two threads waited on it, each would move time
+    for the other. Its ``now`` is epoch seconds, so the embedded emulator can take it as its
+    clock (change sets then finish in virtual time) and as the clock of its quota buckets.
     """
 
     virtual = True
-
-    def __init__(self, start: float | None = None) -> None:
-        self._now = time.time() if start is None else start
-        self._lock = threading.Lock()
-
-    def now(self) -> float:
-        with self._lock:
-            return self._now
 
     def wall(self) -> float:
         return self.now()
 
     def sleep(self, seconds: float) -> None:
         if seconds > 0:
-            with self._lock:
-                self._now += seconds
+            self.advance(seconds)
 
     def wait(self, event: threading.Event, seconds: float) -> bool:
         if event.is_set():

@@ -14,6 +14,7 @@ import pytest
 from emulator.engine_support import OTHER_SELLER, PRODUCTS, SELLER, START, Api
 from offerops.emulator.clock import ManualClock
 from offerops.emulator.engine import Marketplace
+from offerops.emulator.server import RunningServer, running_server
 
 
 @pytest.fixture
@@ -31,6 +32,13 @@ def market(db: Path, clock: ManualClock) -> Iterator[Marketplace]:
     with Marketplace(db, clock=clock) as marketplace:
         marketplace.seed_products(SELLER, PRODUCTS)
         yield marketplace
+
+
+@pytest.fixture
+def server(market: Marketplace) -> Iterator[RunningServer]:
+    """``market`` served over HTTP on a loopback port (tests that go through boto3)."""
+    with running_server(market, default_account=SELLER) as running:
+        yield running
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ served emulator (``endpoint_url``), as AWS's reference code calls them."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +11,6 @@ import pytest
 from emulator.engine_support import (
     BUYER,
     OTHER_SELLER,
-    PRODUCTS,
     SAAS,
     SELLER,
     contract_offer,
@@ -22,27 +19,12 @@ from emulator.engine_support import (
 )
 from emulator.test_engine_catalog import CUSTOM, ISV_PRODUCT, add_dimensions
 from emulator.test_engine_replacement import replacement
-from offerops.emulator.clock import ManualClock
 from offerops.emulator.engine import Marketplace
-from offerops.emulator.server import RunningServer, running_server
+from offerops.emulator.server import RunningServer
 from offerops.model.config import Dimension, Product
 
 CATALOG = "AWSMarketplace"
 NO_RETRIES: dict[str, Any] = {"retries": {"total_max_attempts": 1}}
-
-
-@pytest.fixture
-def market(tmp_path: Path) -> Marketplace:
-    clock = ManualClock(datetime(2026, 11, 23, 12, 0, tzinfo=UTC))
-    marketplace = Marketplace(tmp_path / "m.sqlite", clock=clock)
-    marketplace.seed_products(SELLER, PRODUCTS)
-    return marketplace
-
-
-@pytest.fixture
-def server(market: Marketplace) -> Iterator[RunningServer]:
-    with running_server(market, default_account=SELLER) as running:
-        yield running
 
 
 @pytest.fixture

@@ -5,17 +5,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
-from emulator.engine_support import OTHER_SELLER, PRODUCTS, SAAS, SELLER, contract_offer
-from offerops.emulator.clock import ManualClock
-from offerops.emulator.engine import Marketplace
-from offerops.emulator.server import RunningServer, running_server
+from emulator.engine_support import OTHER_SELLER, SAAS, SELLER, contract_offer
+from offerops.emulator.server import RunningServer
 
 CATALOG = "AWSMarketplace"
 NO_RETRIES: dict[str, Any] = {"retries": {"total_max_attempts": 1}}
@@ -32,20 +28,6 @@ POLICY = json.dumps(
         ],
     }
 )
-
-
-@pytest.fixture
-def market(tmp_path: Path) -> Marketplace:
-    clock = ManualClock(datetime(2026, 11, 23, 12, 0, tzinfo=UTC))
-    marketplace = Marketplace(tmp_path / "m.sqlite", clock=clock)
-    marketplace.seed_products(SELLER, PRODUCTS)
-    return marketplace
-
-
-@pytest.fixture
-def server(market: Marketplace) -> Iterator[RunningServer]:
-    with running_server(market, default_account=SELLER) as running:
-        yield running
 
 
 @pytest.fixture

@@ -64,7 +64,6 @@ class Lane:
     ceiling: float
     rate: float
     next_slot: float = 0.0
-    throttled: int = 0
     slowed_at: float = float("-inf")
 
     @property
@@ -116,7 +115,6 @@ class Limiter:
             if lane is None:
                 ceiling = DOCUMENTED_QUOTAS.get(operation, UNPUBLISHED_QUOTA)
                 lane = self._lanes[operation] = Lane(ceiling, ceiling)
-            lane.throttled += 1
             now = self.clock.now()
             if now - lane.slowed_at >= SLOWDOWN_SECONDS:
                 lane.rate = max(lane.ceiling * FLOOR, lane.rate * SLOWDOWN)

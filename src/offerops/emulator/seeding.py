@@ -22,7 +22,7 @@ from offerops.emulator.engine import Marketplace
 from offerops.emulator.offers import resale_terms
 from offerops.emulator.store import catalog
 from offerops.errors import ConfigError
-from offerops.model.config import Config, Product
+from offerops.model.config import CONFIG_HINT, Config, Product, validated_config
 from offerops.repo import CONFIG_NAME
 
 Authorizations = Mapping[str, tuple[str, str]]
@@ -35,8 +35,6 @@ def load_config(path: Path) -> Config:
     One problem is enough to refuse: the message sends the user to ``offerops lint``, which lists
     every problem with its position.
     """
-    from pydantic import ValidationError
-
     from offerops.source.loader import load_file
 
     document, problems = load_file(path, path.name)
@@ -44,16 +42,8 @@ def load_config(path: Path) -> Config:
         problem = problems[0] if problems else None
         where = f"{path}:{problem.position.line}" if problem else str(path)
         reason = problem.message if problem else "the file is empty"
-        raise ConfigError(f"{where}: {reason}", hint=_LINT_HINT)
-    try:
-        return Config.model_validate(document.data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        at = ".".join(str(part) for part in first["loc"])
-        raise ConfigError(f"{path}: {at}: {first['msg']}", hint=_LINT_HINT) from None
-
-
-_LINT_HINT = "run `offerops lint` for every problem"
+        raise ConfigError(f"{where}: {reason}", hint=CONFIG_HINT)
+    return validated_config(document.data, str(path))
 
 
 def products_by_owner(config: Config) -> dict[str, dict[str, Product]]:

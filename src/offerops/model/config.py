@@ -229,3 +229,23 @@ class Config(StrictModel):
     policy: Policy = Field(default_factory=Policy)
     backend: Backend = Field(default_factory=Backend)
     lint: LintConfig = Field(default_factory=LintConfig)
+
+
+CONFIG_HINT = "run `offerops lint` for every problem"
+"""What to do when offerops.yaml is refused with its first problem: lint lists them all."""
+
+
+def validated_config(data: object, where: str) -> Config:
+    """``data`` (offerops.yaml as parsed) as a :class:`Config`, for the commands that read it
+    without linting it first (seeding, ``products import``); its first validation error is a
+    ``ConfigError`` at ``where``, and the hint sends the user to ``offerops lint``."""
+    from pydantic import ValidationError
+
+    from offerops.errors import ConfigError
+
+    try:
+        return Config.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        at = ".".join(str(part) for part in first["loc"])
+        raise ConfigError(f"{where}: {at}: {first['msg']}", hint=CONFIG_HINT) from None

@@ -33,7 +33,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
@@ -46,7 +45,7 @@ from offerops.fileio import (
     atomic_write_text,
     read_inside,
 )
-from offerops.model.config import Config
+from offerops.model.config import CONFIG_HINT, Config, validated_config
 from offerops.model.limits import ALIAS_PATTERN, MAX_OFFER_FILE_BYTES
 from offerops.products.remote import Catalog, RemoteAuthorization, RemoteDimension, RemoteProduct
 from offerops.repo import CONFIG_NAME
@@ -109,7 +108,7 @@ def read_config(root: Path) -> str:
         raw = read_inside(root.resolve(), CONFIG_NAME, MAX_OFFER_FILE_BYTES)
         return raw.decode("utf-8")
     except (OSError, UnicodeDecodeError, OutsideRepository, NotRegularFile, FileTooLarge) as error:
-        raise ConfigError(f"cannot read {CONFIG_NAME}: {error}", hint=_LINT_HINT) from None
+        raise ConfigError(f"cannot read {CONFIG_NAME}: {error}", hint=CONFIG_HINT) from None
 
 
 def updated(text: str, catalog: Catalog) -> ImportResult:
@@ -133,16 +132,8 @@ def load(text: str) -> Config:
     document, problems = parse_text(text, CONFIG_NAME)
     if problems or document is None:
         reason = problems[0].message if problems else "the file is empty"
-        raise ConfigError(f"{CONFIG_NAME}: {reason}", hint=_LINT_HINT)
-    try:
-        return Config.model_validate(document.data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        at = ".".join(str(part) for part in first["loc"])
-        raise ConfigError(f"{CONFIG_NAME}: {at}: {first['msg']}", hint=_LINT_HINT) from None
-
-
-_LINT_HINT = "run `offerops lint` for every problem"
+        raise ConfigError(f"{CONFIG_NAME}: {reason}", hint=CONFIG_HINT)
+    return validated_config(document.data, CONFIG_NAME)
 
 
 def validate(text: str) -> None:

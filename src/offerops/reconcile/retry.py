@@ -38,12 +38,13 @@ from offerops.timing import RealClock, RunClock
 T = TypeVar("T")
 P = ParamSpec("P")
 
-RETRYABLE = frozenset(
+THROTTLING = frozenset(
+    {"ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded"}
+)
+"""The codes that mean "slow down" (with HTTP 429): paced and retried, never a failure."""
+
+RETRYABLE = THROTTLING | frozenset(
     {
-        "ThrottlingException",
-        "Throttling",
-        "TooManyRequestsException",
-        "RequestLimitExceeded",
         "InternalServiceException",
         "InternalServerException",
         "InternalFailure",
@@ -55,11 +56,6 @@ RETRYABLE = frozenset(
     }
 )
 """Error codes retried whatever their HTTP status (the Catalog and Agreement APIs' spellings)."""
-
-THROTTLING = frozenset(
-    {"ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded"}
-)
-"""The codes that mean "slow down" (with HTTP 429): paced and retried, never a failure."""
 
 NETWORK_HINT = "check the network and backend settings in offerops.yaml, then rerun"
 BUSY_HINT = "the service is busy or failing; rerun later (a rerun picks up where this one stopped)"
